@@ -1,0 +1,12 @@
+/**
+ * The bits4j API: the stable interfaces of the BITS Compact Server with BITS Remote Management
+ * ({@link io.bits4j.CompactServer}, {@link io.bits4j.UrlGroup}, {@link io.bits4j.HostedFile},
+ * {@link io.bits4j.BitsClient}, {@link io.bits4j.ClientJob}, {@link io.bits4j.Controller}), their
+ * immutable values, {@link io.bits4j.BitsException} with {@link io.bits4j.Hresult}, the
+ * {@link io.bits4j.UserStore} and the default controller.
+ */
+module io.bits4j {
+  requires static transitive org.jspecify;
+
+  exports io.bits4j;
+}

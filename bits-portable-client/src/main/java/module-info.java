@@ -1,0 +1,9 @@
+/**
+ * The bits4j portable client: {@code PortableBitsClient}, a pure-Java download engine with BITS job semantics implementing {@link io.bits4j.BitsClient}.
+ */
+module io.bits4j.client.portable {
+  requires transitive io.bits4j;
+  requires static org.jspecify;
+
+  // exports io.bits4j.client.portable; -- added when the implementation lands (javac refuses to export an empty package)
+}
