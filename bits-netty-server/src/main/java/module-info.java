@@ -6,7 +6,9 @@ module io.bits4j.server.netty {
   requires transitive io.bits4j;
   requires static org.jspecify;
   requires io.netty.buffer;
+  requires io.netty.codec;
   requires io.netty.codec.http;
+  requires java.naming;
   requires io.netty.common;
   requires io.netty.handler;
   requires io.netty.transport;

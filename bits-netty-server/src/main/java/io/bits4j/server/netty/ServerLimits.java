@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Server-wide protocol limits of a {@code NettyCompactServer}. Per-group limits (connections in
+ * Server-wide protocol limits of a {@link NettyCompactServer}. Per-group limits (connections in
  * flight, bandwidth) live on {@link io.bits4j.UrlGroup}.
  *
  * <pre>{@code

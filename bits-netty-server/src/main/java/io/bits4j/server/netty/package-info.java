@@ -1,5 +1,5 @@
 /**
- * The compact server on Netty: {@code NettyCompactServer}, an HTTP/HTTPS
+ * The compact server on Netty: {@link io.bits4j.server.netty.NettyCompactServer}, an HTTP/HTTPS
  * range server implementing {@link io.bits4j.CompactServer}, and its {@link
  * io.bits4j.server.netty.ServerLimits}.
  */

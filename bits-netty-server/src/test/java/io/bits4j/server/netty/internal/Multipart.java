@@ -9,12 +9,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A strict multipart/byteranges reader for tests: what a client would parse. */
-final class Multipart {
+public final class Multipart {
   private Multipart() {}
 
-  record Part(Map<String, String> headers, byte[] data) {}
+  public record Part(Map<String, String> headers, byte[] data) {}
 
-  static String boundaryOf(String contentType) {
+  public static String boundaryOf(String contentType) {
     String marker = "boundary=";
     int i = contentType.indexOf(marker);
     if (!contentType.startsWith("multipart/byteranges") || i < 0) {
@@ -24,7 +24,7 @@ final class Multipart {
   }
 
   /** Parses the body; fails if the framing has more than one CRLF before the first boundary. */
-  static List<Part> parse(byte[] body, String boundary) {
+  public static List<Part> parse(byte[] body, String boundary) {
     byte[] dash = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
     int pos = 0;
     if (startsWith(body, 0, "\r\n".getBytes(StandardCharsets.US_ASCII))) {
@@ -71,7 +71,7 @@ final class Multipart {
   }
 
   /** {first, last, total} of {@code bytes a-b/len}. */
-  static long[] contentRange(String v) {
+  public static long[] contentRange(String v) {
     if (!v.startsWith("bytes ")) {
       throw new AssertionError("bad Content-Range " + v);
     }
