@@ -337,7 +337,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     } else if (!secure && bucket == null && plan.body().size() == 1
         && plan.body().get(0) instanceof RangeEngine.FileSlice s) {
       // the common case: one zero-copy region owning the descriptor (native sendfile with epoll)
-      ctx.write(new DefaultFileRegion(opened.channel(), s.offset(), s.length()));
+      ctx.write(new DefaultFileRegion(opened.channel(), s.offset(), s.length()))
+          .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     } else {
       SharedFile sf = new SharedFile(opened.channel(), opened.rep().length());
       ChannelHandlerContext chunkedCtx = ctx.pipeline().context(ChunkedWriteHandler.class);
@@ -347,10 +348,12 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
             ctx.write(Unpooled.wrappedBuffer(b.data()));
           } else if (seg instanceof RangeEngine.FileSlice s) {
             if (!secure && bucket == null) {
-              ctx.write(new SliceRegion(sf, s.offset(), s.length()));
+              ctx.write(new SliceRegion(sf, s.offset(), s.length())).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             } else {
               int chunk = bucket == null ? TLS_CHUNK : (int) Math.min(THROTTLED_CHUNK, bucket.burst());
-              ctx.write(new SliceInput(sf, s.offset(), s.length(), chunk, bucket, chunkedCtx));
+              // a failed slice (file shrank) must cut the connection, never let the next write finish it short
+              ctx.write(new SliceInput(sf, s.offset(), s.length(), chunk, bucket, chunkedCtx))
+                  .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             }
           }
         }

@@ -101,14 +101,14 @@ final class Routes {
       if (a == null) {
         return false;
       }
+      if (a.equals(local)) {
+        return true; // connected to the prefix's address: whatever name the client used
+      }
       if (host != null) {
         InetAddress h = literal(host);
-        if (h != null) {
-          return h.equals(a);
-        }
-        return false; // a name was asked for; an IP-bound prefix does not take other names
+        return h != null && h.equals(a);
       }
-      return a.equals(local);
+      return false;
     }
     return false;
   }
