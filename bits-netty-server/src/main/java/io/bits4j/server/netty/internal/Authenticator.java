@@ -91,7 +91,7 @@ final class Authenticator {
         return basic(a.substring(6).strip(), group, secure);
       }
       if (schemes.contains(AuthScheme.DIGEST) && a.regionMatches(true, 0, "Digest ", 0, 7)) {
-        DigestCheck d = digest(a.substring(7), req.method().name());
+        DigestCheck d = digest(a.substring(7), req.method().name(), req.uri());
         if (d.principal != null) {
           return CompletableFuture.completedFuture(Result.of(d.principal));
         }
@@ -288,7 +288,7 @@ final class Authenticator {
     return age >= 0 && age <= core.cfg.digestNonceLifetime().toNanos() ? 1 : -1;
   }
 
-  private DigestCheck digest(String params, String method) {
+  private DigestCheck digest(String params, String method, String requestUri) {
     Map<String, String> p = parseParams(params);
     UserStore users = core.cfg.users();
     String user = p.get("username");
@@ -304,6 +304,10 @@ final class Authenticator {
         || qop == null || nc == null || cnonce == null || !qop.equalsIgnoreCase("auth")
         || !realm.equals(core.cfg.digestRealm()) || "true".equalsIgnoreCase(p.get("userhash"))) {
       return new DigestCheck(null, false);
+    }
+    if (!uri.equals(requestUri)
+        && !(RequestPath.parse(uri).isPresent() && RequestPath.parse(uri).equals(RequestPath.parse(requestUri)))) {
+      return new DigestCheck(null, false); // credentials computed for another resource
     }
     Optional<UserStore.DigestAlgorithm> alg = UserStore.DigestAlgorithm.ofToken(algName);
     if (alg.isEmpty()) {

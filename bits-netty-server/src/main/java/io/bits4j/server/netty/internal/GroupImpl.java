@@ -171,6 +171,10 @@ public final class GroupImpl implements UrlGroup {
       if (enabled && (scheme == AuthScheme.BASIC || scheme == AuthScheme.DIGEST)) {
         core.checkUserStore(scheme);
       }
+      if (enabled && scheme == AuthScheme.BASIC && !prefix.isSecure() && !core.cfg.allowBasicOverHttp()) {
+        throw new BitsException(Hresult.E_INVALIDARG, "Basic authentication sends passwords readable on plain HTTP ("
+            + prefix + "); use an https group, Digest, or NettyCompactServer.Builder.allowBasicOverHttp(true)");
+      }
       EnumSet<AuthScheme> next = schemes.isEmpty() ? EnumSet.noneOf(AuthScheme.class) : EnumSet.copyOf(schemes);
       if (enabled) {
         next.add(scheme);
