@@ -17,8 +17,10 @@ import org.jspecify.annotations.Nullable;
  * only.
  */
 final class RequestTimer extends ChannelDuplexHandler {
-  private static final byte[] TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain\r\n"
-      + "Content-Length: 16\r\nConnection: close\r\n\r\n408 Timeout\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+  private static final String TIMEOUT_BODY = "408 Request Timeout\n";
+  private static final byte[] TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=US-ASCII\r\n"
+      + "Content-Length: " + TIMEOUT_BODY.length() + "\r\nConnection: close\r\n\r\n" + TIMEOUT_BODY)
+      .getBytes(StandardCharsets.US_ASCII);
 
   private final long timeoutNanos;
   private @Nullable ChannelHandlerContext ctx;

@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
  * Random file sizes (0, 1, small, > 4 GiB) x random Range / If-Range headers: the engine's plan
  * equals a simple reference model (status, headers, body bytes read back as a client would).
  */
-class RangeEngineProperties {
+class RangeEnginePropertyTest {
   static final long FOUR_GIB = 4L << 30;
 
   /** A generated range-spec, as written, with the model's view of it. */
