@@ -18,13 +18,13 @@ import net.jqwik.api.Provide;
  * Random file sizes (0, 1, small, > 4 GiB) x random Range / If-Range headers: the engine's plan
  * equals a simple reference model (status, headers, body bytes read back as a client would).
  */
-class RangeEnginePropertyTest {
+public class RangeEnginePropertyTest {
   static final long FOUR_GIB = 4L << 30;
 
   /** A generated range-spec, as written, with the model's view of it. */
-  record GenSpec(String text, boolean valid, long first, long last, boolean suffix, long suffixLen) {}
+  public record GenSpec(String text, boolean valid, long first, long last, boolean suffix, long suffixLen) {}
 
-  record Case(long length, List<GenSpec> specs, String unit, String ifRange, boolean ifRangeMatches) {}
+  public record Case(long length, List<GenSpec> specs, String unit, String ifRange, boolean ifRangeMatches) {}
 
   @Provide
   Arbitrary<Long> lengths() {
@@ -35,7 +35,7 @@ class RangeEnginePropertyTest {
         net.jqwik.api.Tuple.of(2, Arbitraries.longs().between(FOUR_GIB + 1, FOUR_GIB + (1L << 32))));
   }
 
-  Arbitrary<GenSpec> spec(long len) {
+  public Arbitrary<GenSpec> spec(long len) {
     Arbitrary<Long> pos = Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(6, Arbitraries.longs().between(0, Math.max(0, len + 2))),
         net.jqwik.api.Tuple.of(2, Arbitraries.longs().between(Math.max(0, len - 5), len + 5)),
@@ -81,7 +81,7 @@ class RangeEnginePropertyTest {
   }
 
   /** The model: expected status and satisfied ranges. */
-  static Object[] model(Case c) {
+  public static Object[] model(Case c) {
     long len = c.length();
     if (len == 0 || !c.unit().equalsIgnoreCase("bytes") || !c.ifRangeMatches()
         || c.specs().stream().anyMatch(s -> !s.valid())) {
