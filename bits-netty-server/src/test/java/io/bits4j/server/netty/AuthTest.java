@@ -279,6 +279,15 @@ class AuthTest {
       assertThat(c.request("GET", "/C/engineers").status()).isEqualTo(200); // CN=alice mapped to the store's alice
       assertThat(c.request("GET", "/C/admins").status()).isEqualTo(403);
     }
+    // a store user named by the certificate's thumbprint takes precedence over the CN
+    String thumb = HexFormat.of().formatHex(io.bits4j.TlsIdentity.sha1(TestSupport.pki().client.getCertificate()));
+    store.addUser(thumb, "unused-password".toCharArray(), Set.of(UserStore.ADMINISTRATORS), Set.of());
+    try (RawHttp c = new RawHttp(port, TestSupport.pki().clientContext(true, "TLS"))) {
+      assertThat(c.request("GET", "/C/admins").status()).isEqualTo(200);
+      assertThat(c.request("GET", "/C/f.bin").status()).isEqualTo(403); // no longer alice
+    } finally {
+      store.removeUser(thumb);
+    }
     // no certificate: the handshake (or the first read) fails; never served
     try (RawHttp c = new RawHttp(port, TestSupport.pki().clientContext(false, "TLS"))) {
       assertThatThrownBy(() -> c.request("GET", "/C/f.bin")).isInstanceOf(IOException.class);

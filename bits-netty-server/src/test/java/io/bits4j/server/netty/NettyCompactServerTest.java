@@ -142,6 +142,38 @@ class NettyCompactServerTest {
   }
 
   @Test
+  void explicitAddressThenWildcardWidensTheListener() throws Exception {
+    int p2 = TestSupport.freePort();
+    Path a = TestSupport.file(dir, "a.bin", 1);
+    Path b = TestSupport.file(dir, "b.bin", 2);
+    server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + p2 + "/A")).host("x", a, AccessPolicy.NONE);
+    server.createUrlGroup(UrlPrefix.parse("http://+:" + p2 + "/B")).host("x", b, AccessPolicy.NONE);
+    try (RawHttp conn = RawHttp.plain(p2)) {
+      assertThat(conn.request("GET", "/A/x").body()).hasSize(1);
+      assertThat(conn.request("GET", "/B/x").body()).hasSize(2);
+    }
+    assertThat(server.deleteUrlGroup(UrlPrefix.parse("http://+:" + p2 + "/B"))).isTrue();
+    try (RawHttp conn = RawHttp.plain(p2)) {
+      assertThat(conn.request("GET", "/A/x").status()).isEqualTo(200);
+      assertThat(conn.request("GET", "/B/x").status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void ipv6LoopbackPrefix() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.net.NetworkInterface.networkInterfaces()
+        .flatMap(java.net.NetworkInterface::inetAddresses)
+        .anyMatch(x -> x instanceof java.net.Inet6Address && x.isLoopbackAddress()), "no ::1 on this machine");
+    int p6 = TestSupport.freePort();
+    server.createUrlGroup(UrlPrefix.parse("http://[::1]:" + p6 + "/Six")).host("f.bin", file, AccessPolicy.NONE);
+    HttpClient client = HttpClient.newHttpClient();
+    HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("http://[::1]:" + p6 + "/Six/f.bin"))
+        .header("Range", "bytes=0-9").build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(206);
+    assertThat(r.body()).isEqualTo(TestSupport.read(file, 0, 9));
+  }
+
+  @Test
   void httpAndHttpsCannotShareAPort() {
     assertThatThrownBy(() -> server.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/Other")))
         .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));

@@ -134,7 +134,9 @@ final class Authenticator {
       String cn = commonName(leaf);
       UserStore users = core.cfg.users();
       if (users != null) {
-        Optional<Principal> known = users.principal(cn);
+        // a store user named by the SHA-1 thumbprint (40 hex digits) wins over one named by the CN
+        Optional<Principal> known = users.principal(HexFormat.of().formatHex(io.bits4j.TlsIdentity.sha1(leaf)))
+            .or(() -> users.principal(cn));
         if (known.isPresent()) {
           return known.get();
         }
