@@ -1,6 +1,5 @@
 package io.bits4j.server.netty.internal;
 
-import io.bits4j.AuthScheme;
 import io.bits4j.Principal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -62,6 +61,10 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private static final Set<String> KNOWN_METHODS =
       Set.of("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
   private static final int TLS_CHUNK = 64 * 1024;
+  /** Responses (each holding an open file) queued on one connection before later requests wait unopened. */
+  private static final int MAX_IN_FLIGHT = 8;
+  /** Pipelined requests a connection may have waiting; more closes it. */
+  private static final int MAX_WAITING = 256;
   private static final int THROTTLED_CHUNK = 16 * 1024;
 
   private final ServerCore core;
@@ -70,6 +73,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private final RequestTimer timer;
   private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>();
   private boolean suspended;
+  private boolean draining;
   private boolean closing;
   private int inFlight;
 
@@ -88,8 +92,15 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         if (closing) {
           return;
         }
-        if (suspended) {
+        if (suspended || inFlight >= MAX_IN_FLIGHT || !waiting.isEmpty()) {
+          if (waiting.size() >= MAX_WAITING) {
+            ServerCore.LOG.debug("closing {}: more than {} pipelined requests", ctx.channel(), MAX_WAITING);
+            closing = true;
+            ctx.close();
+            return;
+          }
           waiting.add(req);
+          ctx.channel().config().setAutoRead(false);
           return;
         }
         handle(ctx, req);
@@ -204,11 +215,26 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       Authenticator.Result res = r != null ? r : new Authenticator.Result(null, List.of(), true);
       afterAuth(ctx, ex, file, res);
       suspended = false;
-      ctx.channel().config().setAutoRead(true);
-      while (!suspended && !waiting.isEmpty() && ctx.channel().isActive()) {
+      drain(ctx);
+    }));
+  }
+
+  /** Handles waiting requests while nothing blocks them; reading resumes when none wait. */
+  private void drain(ChannelHandlerContext ctx) {
+    if (draining) {
+      return; // a response completed inside handle(): the outer loop goes on
+    }
+    draining = true;
+    try {
+      while (!suspended && !closing && inFlight < MAX_IN_FLIGHT && !waiting.isEmpty() && ctx.channel().isActive()) {
         handle(ctx, waiting.poll());
       }
-    }));
+    } finally {
+      draining = false;
+    }
+    if (!suspended && waiting.isEmpty() && !closing) {
+      ctx.channel().config().setAutoRead(true);
+    }
   }
 
   private void afterAuth(ChannelHandlerContext ctx, Exchange ex, HostedFileImpl file, Authenticator.Result r) {
@@ -219,8 +245,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       send(ctx, ex, simple(HttpResponseStatus.SERVICE_UNAVAILABLE, ex.head), !ex.keepAlive, Map.of("Retry-After", "1"));
       return;
     }
-    if (r.principal() == null) {
-      GroupImpl g = Objects.requireNonNull(ex.group);
+    Principal principal = r.principal();
+    if (principal == null) {
       List<String> challenges = r.challenges();
       if (challenges.isEmpty()) {
         // only client certificates are enabled and none was accepted
@@ -232,12 +258,9 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         resp.headers().add(HttpHeaderNames.WWW_AUTHENTICATE, c);
       }
       send(ctx, ex, resp, !ex.keepAlive, Map.of());
-      if (g.schemes().contains(AuthScheme.DIGEST) || g.schemes().contains(AuthScheme.BASIC)) {
-        return;
-      }
       return;
     }
-    authorized(ctx, ex, file, r.principal());
+    authorized(ctx, ex, file, principal);
   }
 
   private void authorized(ChannelHandlerContext ctx, Exchange ex, HostedFileImpl file, Principal principal) {
@@ -367,6 +390,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       g.active.decrementAndGet();
       inFlight--;
       timer.responding = inFlight > 0;
+      drain(ctx);
       g.count(plan.status(), f.isSuccess() ? bytes : 0);
       log(ex, plan.status(), plan.ranges(), f.isSuccess() ? bytes : -1);
       if (!f.isSuccess()) {
@@ -424,6 +448,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     f.addListener((ChannelFutureListener) x -> {
       inFlight--;
       timer.responding = inFlight > 0;
+      drain(ctx);
     });
     if (close) {
       closing = true;
