@@ -8,8 +8,8 @@
 module io.bits4j.testkit {
   requires transitive io.bits4j;
   requires static org.jspecify;
-  requires static org.junit.jupiter.api;
+  requires static transitive org.junit.jupiter.api;
 
   exports io.bits4j.testkit;
-  // exports io.bits4j.testkit.contract; (added with the contract suites)
+  exports io.bits4j.testkit.contract;
 }

@@ -822,24 +822,26 @@ public final class FakeBitsClient implements BitsClient {
     /** Timer task: one script step. Not called with the lock held. */
     private void onTick() {
       synchronized (jobLock) {
-        timer = null;
-        if (isClosed() || stalled
-            || !(state == JobState.QUEUED || state == JobState.CONNECTING || state == JobState.TRANSFERRING)) {
-          return;
-        }
-        if (!discoverSizes()) {
-          return;
-        }
-        FakeJobScript.Step step = nextStep < script.steps().size()
-            ? script.steps().get(nextStep++) : FakeJobScript.transferred();
-        apply(step);
-        if (state == JobState.QUEUED || state == JobState.TRANSFERRING) {
-          if (!stalled) {
-            scheduleTick(tick);
-          }
-        }
+        tickLocked();
       }
       deliver();
+    }
+
+    private void tickLocked() {
+      timer = null;
+      if (isClosed() || stalled
+          || !(state == JobState.QUEUED || state == JobState.CONNECTING || state == JobState.TRANSFERRING)) {
+        return;
+      }
+      if (!discoverSizes()) {
+        return;
+      }
+      FakeJobScript.Step step = nextStep < script.steps().size()
+          ? script.steps().get(nextStep++) : FakeJobScript.transferred();
+      apply(step);
+      if ((state == JobState.QUEUED || state == JobState.TRANSFERRING) && !stalled) {
+        scheduleTick(tick);
+      }
     }
 
     /** Learns unknown sizes; false (and ERROR) if a URL does not resolve. */
@@ -1000,22 +1002,26 @@ public final class FakeBitsClient implements BitsClient {
     /** Timer task: the retry delay after a transient error elapsed. Not called with the lock held. */
     private void onRetry() {
       synchronized (jobLock) {
-        timer = null;
-        if (isClosed() || state != JobState.TRANSIENT_ERROR) {
-          return;
-        }
-        Instant now = scheduler.now();
-        if (noProgressSince != null
-            && Duration.between(noProgressSince, now).compareTo(noProgressTimeout) >= 0) {
-          JobError e = error;
-          fatal(e != null ? e : JobError.of(Hresult.BG_E_NO_PROGRESS, ErrorContext.GENERAL_TRANSPORT));
-        } else {
-          toState(JobState.QUEUED);
-          modified();
-          scheduleTick(tick);
-        }
+        retryLocked();
       }
       deliver();
+    }
+
+    private void retryLocked() {
+      timer = null;
+      if (isClosed() || state != JobState.TRANSIENT_ERROR) {
+        return;
+      }
+      Instant now = scheduler.now();
+      if (noProgressSince != null
+          && Duration.between(noProgressSince, now).compareTo(noProgressTimeout) >= 0) {
+        JobError e = error;
+        fatal(e != null ? e : JobError.of(Hresult.BG_E_NO_PROGRESS, ErrorContext.GENERAL_TRANSPORT));
+      } else {
+        toState(JobState.QUEUED);
+        modified();
+        scheduleTick(tick);
+      }
     }
 
     /** Runs queued notifications, one at a time, outside the lock. */
