@@ -511,6 +511,53 @@ class ControllerTest {
     assertNothingLeft();
   }
 
+  @Test
+  void unexpectedServerFailureEndsTheTransferWithAReport() {
+    server.failNext(FakeCompactServer.Op.CREATE_GROUP, new IllegalStateException("server down"));
+    TransferReport r = run(controller(client("a")).start(plan().target("a", dest("x")).build()));
+    assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(r.createdGroup()).isFalse();
+    assertThat(r.targets().get(0).outcome()).isEqualTo(TargetOutcome.NOT_STARTED);
+    assertThat(r.targets().get(0).problem()).hasValueSatisfying(
+        p -> assertThat(p).contains("could not create URL group").contains("server down"));
+    assertThat(census.created()).isZero();
+    assertNothingLeft();
+  }
+
+  @Test
+  void aJobThatCannotBeObservedIsGivenUpAndCancelled() {
+    FakeBitsClient a = client("a");
+    a.defaultScript(FakeJobScript.of(progress(10), stall()));
+    Controller c = Controller.builder().server(server).scheduler(clock)
+        .pollInterval(Duration.ofSeconds(5)).client("a", unobservable(a)).build();
+    TransferReport r = run(c.start(plan().target("a", dest("x")).build()));
+    assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(r.targets().get(0).outcome()).isEqualTo(TargetOutcome.REFUSED);
+    assertThat(r.targets().get(0).problem()).hasValueSatisfying(
+        p -> assertThat(p).contains("cannot observe the job").contains("unreachable"));
+    assertThat(a.allJobs().get(0).state()).isEqualTo(JobState.CANCELLED);
+    assertNothingLeft();
+  }
+
+  /** Wraps a client so that its jobs' state() always fails, as an unreachable remote client's would. */
+  private static BitsClient unobservable(FakeBitsClient inner) {
+    return (BitsClient) Proxy.newProxyInstance(BitsClient.class.getClassLoader(), new Class<?>[] {BitsClient.class},
+        (proxy, m, args) -> {
+          Object res = invoke(m, inner, args);
+          if (!m.getName().equals("createJob")) {
+            return res;
+          }
+          ClientJob job = (ClientJob) res;
+          return Proxy.newProxyInstance(ClientJob.class.getClassLoader(), new Class<?>[] {ClientJob.class},
+              (p2, m2, a2) -> {
+                if (m2.getName().equals("state")) {
+                  throw new java.io.UncheckedIOException(new java.io.IOException("client node unreachable"));
+                }
+                return invoke(m2, job, a2);
+              });
+        });
+  }
+
   /** Wraps a client so that its jobs never call listeners and their outcome stages never complete. */
   private static BitsClient silent(FakeBitsClient inner) {
     return (BitsClient) Proxy.newProxyInstance(BitsClient.class.getClassLoader(), new Class<?>[] {BitsClient.class},
