@@ -167,7 +167,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void newJobIsSuspendedAndListed() throws IOException {
+  public void newJobIsSuspendedAndListed() throws IOException {
     ClientJob j = create(spec("suspended").addFile(urlOfTestFile(), destination("a.bin")).build());
     assertEquals(JobState.SUSPENDED, j.state());
     assertEquals("suspended", j.displayName());
@@ -190,14 +190,14 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void jobStartedAtCreationIsNotSuspended() throws IOException {
+  public void jobStartedAtCreationIsNotSuspended() throws IOException {
     ClientJob j = create(spec("started").addFile(urlOfTestFile(), destination("a.bin")).start(true).build());
     assertNotEquals(JobState.SUSPENDED, j.state());
     assertFalse(j.state().isFinal());
   }
 
   @Test
-  void resumeWithoutFilesFailsWithEmpty() {
+  public void resumeWithoutFilesFailsWithEmpty() {
     ClientJob j = create(spec("empty").build());
     assertHresult(Hresult.BG_E_EMPTY, j::resume);
     assertEquals(JobState.SUSPENDED, j.state());
@@ -205,7 +205,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void addFileToSuspendedJob() throws IOException {
+  public void addFileToSuspendedJob() throws IOException {
     ClientJob j = create(spec("add").build());
     Path dest = destination("a.bin");
     j.addFile(urlOfTestFile(), dest);
@@ -220,7 +220,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void propertiesCanBeChanged() {
+  public void propertiesCanBeChanged() {
     ClientJob j = create(spec("props").build());
     j.setDisplayName("renamed");
     j.setDescription("described");
@@ -235,7 +235,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void credentialsNeedTheirCapability() {
+  public void credentialsNeedTheirCapability() {
     ClientJob j = create(spec("creds").build());
     Credentials basic = Credentials.basic("alice", "secret");
     if (client.capabilities().contains(ClientCapability.BASIC_CREDENTIALS)) {
@@ -247,7 +247,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void customHeadersNeedTheirCapability() {
+  public void customHeadersNeedTheirCapability() {
     ClientJob j = create(spec("headers").build());
     Map<String, String> h = Map.of("X-Bits4j-Test", "1");
     if (client.capabilities().contains(ClientCapability.CUSTOM_HEADERS)) {
@@ -261,7 +261,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void suspendNeedsItsCapability() throws IOException {
+  public void suspendNeedsItsCapability() throws IOException {
     ClientJob j = create(spec("suspend").addFile(urlOfTestFile(), destination("a.bin")).build());
     if (client.capabilities().contains(ClientCapability.SUSPEND)) {
       j.resume();
@@ -273,7 +273,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void fullDownloadIsInvisibleUntilComplete() throws IOException {
+  public void fullDownloadIsInvisibleUntilComplete() throws IOException {
     Path dest = destination("download.bin");
     ClientJob j = create(spec("download").addFile(urlOfTestFile(), dest).build());
     RecordingJobListener rec = new RecordingJobListener();
@@ -303,7 +303,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void everyOperationOnACompletedJobIsInvalid() throws IOException {
+  public void everyOperationOnACompletedJobIsInvalid() throws IOException {
     Path dest = destination("a.bin");
     ClientJob j = create(spec("done").addFile(urlOfTestFile(), dest).build());
     j.complete();
@@ -312,7 +312,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void everyOperationOnACancelledJobIsInvalid() throws IOException {
+  public void everyOperationOnACancelledJobIsInvalid() throws IOException {
     Path dest = destination("a.bin");
     ClientJob j = create(spec("cancelled").addFile(urlOfTestFile(), dest).build());
     j.cancel();
@@ -343,7 +343,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void completingAJobWithoutCompleteFilesIsPartial() throws IOException {
+  public void completingAJobWithoutCompleteFilesIsPartial() throws IOException {
     Path dest = destination("a.bin");
     ClientJob j = create(spec("partial").addFile(urlOfTestFile(), dest).build());
     assertEquals(CompleteStatus.PARTIAL_COMPLETE, j.complete());
@@ -353,7 +353,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void cancelAfterTransferLeavesNothing() throws IOException {
+  public void cancelAfterTransferLeavesNothing() throws IOException {
     Path dest = destination("a.bin");
     ClientJob j = create(spec("cancel").addFile(urlOfTestFile(), dest).start(true).build());
     assertEquals(JobState.TRANSFERRED, awaitOutcome(j));
@@ -363,7 +363,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void cancelWhileSuspendedLeavesNothing() throws IOException {
+  public void cancelWhileSuspendedLeavesNothing() throws IOException {
     Path dest = destination("a.bin");
     ClientJob j = create(spec("cancel").addFile(urlOfTestFile(), dest).build());
     j.cancel();
@@ -371,7 +371,7 @@ public abstract class BitsClientContract {
   }
 
   @Test
-  void missingFileIsAFatalError() throws IOException {
+  public void missingFileIsAFatalError() throws IOException {
     Optional<URI> missing = urlOfMissingFile();
     assumeTrue(missing.isPresent(), "no URL of a missing file");
     Path dest = destination("a.bin");

@@ -130,7 +130,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void createUrlGroupIsIdempotent() {
+  public void createUrlGroupIsIdempotent() {
     UrlPrefix p = prefixFor("Carmine");
     UrlGroup g1 = server.createUrlGroup(p);
     UrlGroup g2 = server.createUrlGroup(p);
@@ -145,7 +145,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void groupsAreListedInCreationOrderAndFoundByPrefix() {
+  public void groupsAreListedInCreationOrderAndFoundByPrefix() {
     UrlPrefix a = prefixFor("GroupA");
     UrlPrefix b = prefixFor("GroupB");
     assertTrue(server.findUrlGroup(a).isEmpty());
@@ -157,7 +157,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void hostFindContainsRemove() throws IOException {
+  public void hostFindContainsRemove() throws IOException {
     UrlGroup g = server.createUrlGroup(prefixFor("Carmine"));
     Path src = sourceFile("disk.vhd");
     assertFalse(g.contains("disk.vhd"));
@@ -178,7 +178,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void hostedFileRemovesItself() throws IOException {
+  public void hostedFileRemovesItself() throws IOException {
     UrlGroup g = server.createUrlGroup(prefixFor("Carmine"));
     HostedFile f = g.host("a/b/c.bin", sourceFile("c.bin"), AccessPolicy.parse("D:(A;;GR;;;AU)"));
     assertEquals(AccessPolicy.parse("D:(A;;GR;;;AU)"), f.access());
@@ -188,7 +188,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void filesAreListedInHostingOrder() throws IOException {
+  public void filesAreListedInHostingOrder() throws IOException {
     UrlGroup g = server.createUrlGroup(prefixFor("Carmine"));
     Path src = sourceFile("x.bin");
     g.host("one", src, AccessPolicy.NONE);
@@ -198,7 +198,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void duplicateSuffixIsRefusedCaseInsensitively() throws IOException {
+  public void duplicateSuffixIsRefusedCaseInsensitively() throws IOException {
     UrlGroup g = server.createUrlGroup(prefixFor("Carmine"));
     Path src = sourceFile("x.bin");
     g.host("Disk.vhd", src, AccessPolicy.NONE);
@@ -208,7 +208,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void suffixLookupIsCaseInsensitive() throws IOException {
+  public void suffixLookupIsCaseInsensitive() throws IOException {
     UrlGroup g = server.createUrlGroup(prefixFor("Carmine"));
     g.host("disk.vhd", sourceFile("x.bin"), AccessPolicy.NONE);
     assertTrue(g.contains("DISK.VHD"));
@@ -218,7 +218,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void badSuffixIsRefused() throws IOException {
+  public void badSuffixIsRefused() throws IOException {
     UrlGroup g = server.createUrlGroup(prefixFor("Carmine"));
     Path src = sourceFile("x.bin");
     for (String bad : List.of("", "a//b", "../x", "a/./b", "with space", "pct%20", "q?x", "frag#x", "back\\slash")) {
@@ -228,14 +228,14 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void missingSourceIsRefused() {
+  public void missingSourceIsRefused() {
     UrlGroup g = server.createUrlGroup(prefixFor("Carmine"));
     assertHresult(Hresult.E_FILE_NOT_FOUND, () -> g.host("x", missingFile(), AccessPolicy.NONE));
     assertFalse(g.contains("x"));
   }
 
   @Test
-  void directorySourceIsRefused() {
+  public void directorySourceIsRefused() {
     Optional<Path> dir = directory();
     assumeTrue(dir.isPresent(), "no directory to test with");
     UrlGroup g = server.createUrlGroup(prefixFor("Carmine"));
@@ -244,7 +244,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void deletingAGroupRemovesItsFilesAndLaterOperationsFail() throws IOException {
+  public void deletingAGroupRemovesItsFilesAndLaterOperationsFail() throws IOException {
     UrlPrefix p = prefixFor("Carmine");
     UrlGroup g = server.createUrlGroup(p);
     Path src = sourceFile("x.bin");
@@ -269,7 +269,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void groupDeleteMethodDeletes() throws IOException {
+  public void groupDeleteMethodDeletes() throws IOException {
     UrlPrefix p = prefixFor("Carmine");
     UrlGroup g = server.createUrlGroup(p);
     g.host("x", sourceFile("x.bin"), AccessPolicy.NONE);
@@ -280,7 +280,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void bandwidthLimitIsValidated() {
+  public void bandwidthLimitIsValidated() {
     UrlGroup g = server.createUrlGroup(prefixFor("Carmine"));
     assertEquals(0, g.bandwidthLimit(), "unlimited by default");
     g.setBandwidthLimit(1024);
@@ -296,7 +296,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void connectionLimitGetAndSet() {
+  public void connectionLimitGetAndSet() {
     UrlGroup g = server.createUrlGroup(prefixFor("Carmine"));
     assertEquals(0, g.connectionLimit(), "unlimited by default");
     g.setConnectionLimit(5);
@@ -308,7 +308,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void authenticationSchemesCanBeEnabledAndDisabled() {
+  public void authenticationSchemesCanBeEnabledAndDisabled() {
     UrlGroup g = server.createUrlGroup(prefixFor("Carmine"));
     assertTrue(g.authentication().isEmpty(), "anonymous by default");
     Set<AuthScheme> schemes = authSchemesToTest();
@@ -326,7 +326,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void windowsSchemesAreRefusedWithNotImpl() {
+  public void windowsSchemesAreRefusedWithNotImpl() {
     assumeTrue(windowsSchemesRefused(), "this server speaks Negotiate and NTLM");
     UrlGroup g = server.createUrlGroup(prefixFor("Carmine"));
     assertHresult(Hresult.E_NOTIMPL, () -> g.setAuthentication(AuthScheme.NEGOTIATE, true));
@@ -335,7 +335,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void newGroupHasEmptyStats() {
+  public void newGroupHasEmptyStats() {
     GroupStats s = server.createUrlGroup(prefixFor("Carmine")).stats();
     assertNotNull(s);
     assertEquals(0, s.activeConnections());
@@ -344,7 +344,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void sslBindingFromTheStoreNeedsAKnownCertificate() {
+  public void sslBindingFromTheStoreNeedsAKnownCertificate() {
     int port = sslPort();
     assertTrue(server.sslCertificate(port).isEmpty());
     assertFalse(server.removeSslCertificate(port), "nothing bound");
@@ -357,7 +357,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void sslBindingWithKeyMaterial() {
+  public void sslBindingWithKeyMaterial() {
     Optional<TlsIdentity> id = tlsIdentity();
     assumeTrue(id.isPresent(), "no TLS identity supplied");
     int port = sslPort();
@@ -378,7 +378,7 @@ public abstract class CompactServerContract {
   }
 
   @Test
-  void closeIsIdempotent() {
+  public void closeIsIdempotent() {
     server.createUrlGroup(prefixFor("Carmine"));
     server.close();
     assertDoesNotThrow(server::close);
