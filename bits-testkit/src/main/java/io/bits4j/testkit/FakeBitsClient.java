@@ -90,6 +90,9 @@ public final class FakeBitsClient implements BitsClient {
 
   private static final System.Logger LOG = System.getLogger(FakeBitsClient.class.getName());
 
+  /** HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND): what BITS reports when the destination folder is missing. */
+  private static final int ERROR_PATH_NOT_FOUND = 0x80070003;
+
   private final String name;
   private final Scheduler scheduler;
   private final @Nullable FakeCompactServer server;
@@ -987,7 +990,8 @@ public final class FakeBitsClient implements BitsClient {
         f.total = Files.size(f.temp);
         f.transferred = f.total;
       } catch (IOException e) {
-        fatal(new JobError(Hresult.E_ACCESSDENIED, ErrorContext.LOCAL_FILE,
+        int hr = e instanceof java.nio.file.NoSuchFileException ? ERROR_PATH_NOT_FOUND : Hresult.E_ACCESSDENIED;
+        fatal(new JobError(hr, ErrorContext.LOCAL_FILE,
             "cannot write " + f.temp + ": " + e, Optional.of(f.url), Optional.of(f.local)));
         return false;
       }

@@ -172,6 +172,17 @@ class FakeBitsClientTest {
   }
 
   @Test
+  void missingDestinationFolderIsALocalFileError() {
+    ClientJob j = start(URL, tmp.resolve("no-such-dir").resolve("d.bin"));
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.ERROR);
+    assertThat(j.error()).hasValueSatisfying(e -> {
+      assertThat(e.hresult()).isEqualTo(0x80070003);
+      assertThat(e.context()).isEqualTo(ErrorContext.LOCAL_FILE);
+    });
+  }
+
+  @Test
   void partialCompleteKeepsOnlyCompleteFiles() throws IOException {
     client.serve(URL2, src);
     client.script(URL, FakeJobScript.of(progress(1000), stall()));
