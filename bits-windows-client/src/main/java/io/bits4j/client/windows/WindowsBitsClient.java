@@ -143,6 +143,11 @@ public final class WindowsBitsClient implements BitsClient {
     delegate.close();
   }
 
+  /** The engine, for this package's tests (diagnostics such as callback counts). */
+  ComClient engine() {
+    return delegate;
+  }
+
   @Override
   public String toString() {
     return "WindowsBitsClient" + (delegate.isWine() ? "[Wine]" : "");

@@ -17,6 +17,9 @@ public class BitsUnknown extends Unknown {
   /** Slot of Release. */
   public static final int SLOT_Release = 2;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public BitsUnknown() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public BitsUnknown(Pointer p) {
     super(p);

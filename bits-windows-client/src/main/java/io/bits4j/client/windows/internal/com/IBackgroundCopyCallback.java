@@ -18,6 +18,9 @@ public class IBackgroundCopyCallback extends BitsUnknown {
   /** Slot of {@link #JobModification}. */
   public static final int SLOT_JobModification = 5;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IBackgroundCopyCallback() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IBackgroundCopyCallback(Pointer p) {
     super(p);

@@ -24,6 +24,9 @@ public class IBackgroundCopyError extends BitsUnknown {
   /** Slot of {@link #GetProtocol}. */
   public static final int SLOT_GetProtocol = 7;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IBackgroundCopyError() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IBackgroundCopyError(Pointer p) {
     super(p);

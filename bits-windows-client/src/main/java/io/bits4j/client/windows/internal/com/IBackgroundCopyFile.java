@@ -19,6 +19,9 @@ public class IBackgroundCopyFile extends BitsUnknown {
   /** Slot of {@link #GetProgress}. */
   public static final int SLOT_GetProgress = 5;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IBackgroundCopyFile() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IBackgroundCopyFile(Pointer p) {
     super(p);

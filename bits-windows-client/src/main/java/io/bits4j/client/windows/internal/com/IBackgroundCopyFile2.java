@@ -20,6 +20,9 @@ public class IBackgroundCopyFile2 extends IBackgroundCopyFile {
   /** Slot of {@link #SetRemoteName}. */
   public static final int SLOT_SetRemoteName = 7;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IBackgroundCopyFile2() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IBackgroundCopyFile2(Pointer p) {
     super(p);

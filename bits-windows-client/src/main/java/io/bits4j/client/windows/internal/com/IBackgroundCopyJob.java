@@ -81,6 +81,9 @@ public class IBackgroundCopyJob extends BitsUnknown {
   /** Slot of {@link #TakeOwnership}. */
   public static final int SLOT_TakeOwnership = 34;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IBackgroundCopyJob() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IBackgroundCopyJob(Pointer p) {
     super(p);

@@ -32,6 +32,9 @@ public class IBackgroundCopyJob2 extends IBackgroundCopyJob {
   /** Slot of {@link #RemoveCredentials}. */
   public static final int SLOT_RemoveCredentials = 42;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IBackgroundCopyJob2() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IBackgroundCopyJob2(Pointer p) {
     super(p);

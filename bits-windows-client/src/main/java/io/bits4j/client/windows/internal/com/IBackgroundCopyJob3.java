@@ -22,6 +22,9 @@ public class IBackgroundCopyJob3 extends IBackgroundCopyJob2 {
   /** Slot of {@link #GetFileACLFlags}. */
   public static final int SLOT_GetFileACLFlags = 46;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IBackgroundCopyJob3() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IBackgroundCopyJob3(Pointer p) {
     super(p);

@@ -25,6 +25,9 @@ public class IBackgroundCopyJob4 extends IBackgroundCopyJob3 {
   /** Slot of {@link #GetMaximumDownloadTime}. */
   public static final int SLOT_GetMaximumDownloadTime = 52;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IBackgroundCopyJob4() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IBackgroundCopyJob4(Pointer p) {
     super(p);

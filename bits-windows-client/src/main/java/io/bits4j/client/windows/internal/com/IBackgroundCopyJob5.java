@@ -16,6 +16,9 @@ public class IBackgroundCopyJob5 extends IBackgroundCopyJob4 {
   /** Slot of {@link #GetProperty}. */
   public static final int SLOT_GetProperty = 54;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IBackgroundCopyJob5() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IBackgroundCopyJob5(Pointer p) {
     super(p);

@@ -32,6 +32,9 @@ public class IBackgroundCopyJobHttpOptions extends BitsUnknown {
   /** Slot of {@link #GetSecurityFlags}. */
   public static final int SLOT_GetSecurityFlags = 10;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IBackgroundCopyJobHttpOptions() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IBackgroundCopyJobHttpOptions(Pointer p) {
     super(p);

@@ -23,6 +23,9 @@ public class IBackgroundCopyManager extends BitsUnknown {
   /** Slot of {@link #GetErrorDescription}. */
   public static final int SLOT_GetErrorDescription = 6;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IBackgroundCopyManager() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IBackgroundCopyManager(Pointer p) {
     super(p);

@@ -25,6 +25,9 @@ public class IEnumBackgroundCopyFiles extends BitsUnknown {
   /** Slot of {@link #GetCount}. */
   public static final int SLOT_GetCount = 7;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IEnumBackgroundCopyFiles() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IEnumBackgroundCopyFiles(Pointer p) {
     super(p);

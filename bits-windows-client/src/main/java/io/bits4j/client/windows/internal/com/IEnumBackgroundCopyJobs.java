@@ -25,6 +25,9 @@ public class IEnumBackgroundCopyJobs extends BitsUnknown {
   /** Slot of {@link #GetCount}. */
   public static final int SLOT_GetCount = 7;
 
+  /** A null interface pointer (JNA's NativeMapped conversion needs a no-argument constructor). */
+  public IEnumBackgroundCopyJobs() {}
+
   /** Wraps an interface pointer; the caller keeps its reference. */
   public IEnumBackgroundCopyJobs(Pointer p) {
     super(p);
