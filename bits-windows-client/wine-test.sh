@@ -43,7 +43,7 @@ if [ ! -f "$JRE/bin/java.exe" ]; then
   mkdir -p "$CACHE"
   tmp="$(mktemp -d "$CACHE/pack.XXXXXX")"
   (cd "$tmp" && npm pack "$JRE_PKG" --silent >/dev/null 2>"$tmp/npm.log") || { cat "$tmp/npm.log"; die "npm pack failed"; }
-  actual="sha512-$(openssl dgst -sha512 -binary "$tmp/$JRE_TGZ" | base64 -w0)"
+  actual="sha512-$("$PYTHON" -c 'import base64,hashlib,sys; print(base64.b64encode(hashlib.sha512(open(sys.argv[1],"rb").read()).digest()).decode())' "$tmp/$JRE_TGZ")"
   [ "$actual" = "$JRE_INTEGRITY" ] || die "integrity mismatch for $JRE_TGZ: $actual"
   mkdir -p "$tmp/jre"
   tar xzf "$tmp/$JRE_TGZ" -C "$tmp/jre" --strip-components=2 package/jre

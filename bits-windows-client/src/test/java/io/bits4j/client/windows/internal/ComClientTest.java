@@ -344,16 +344,14 @@ class ComClientTest {
       j.state = Bits.BG_JOB_STATE.TRANSFERRED;
     }
     // BITS calls back on one of its own threads, through the object's vtable (slot 3)
-    Thread rpc = new Thread(() -> {
-      int hr = new IBackgroundCopyCallback(callback).JobTransferred(bits.onlyJob().object.obj);
-      assertThat(hr).isZero();
-    }, "rpc-thread");
-    bits.com.comThread = null; // the callback call itself is legitimately off the COM thread
+    Pointer jobObject = bits.onlyJob().object.obj;
+    java.util.concurrent.atomic.AtomicInteger hr = new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread rpc = new Thread(() -> hr.set(new IBackgroundCopyCallback(callback).JobTransferred(jobObject)), "rpc-thread");
     rpc.start();
     rpc.join(10_000);
+    assertThat(hr).hasValue(0);
     assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(JobState.TRANSFERRED);
     assertThat(client.callbackEvents()).isEqualTo(1);
-    bits.com.comThread = bits.runtime.comThread;
     job.complete(); // the fake drops its callback reference as BITS does; ours is released too
   }
 
