@@ -381,7 +381,9 @@ public final class ComClient implements BitsClient {
     } catch (IllegalStateException e) {
       // closed meanwhile
     } catch (RuntimeException e) {
-      LOG.warn("polling BITS jobs failed: {}", e.toString());
+      if (!closed.get()) { // closing interrupts a poll in flight: not worth a warning
+        LOG.warn("polling BITS jobs failed: {}", e.toString());
+      }
     }
   }
 
