@@ -19,6 +19,7 @@ import io.bits4j.JobSpec;
 import io.bits4j.JobState;
 import io.bits4j.JobType;
 import io.bits4j.ProxySettings;
+import io.bits4j.client.windows.internal.com.JavaBackgroundCopyCallback;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -119,6 +120,15 @@ public final class WindowsSideTests {
         client.close();
         expectThrows(IllegalStateException.class, () -> client.jobs());
       });
+      t.test("BITS released every Java callback object", () -> {
+        // Each watched job registered an IBackgroundCopyCallback implemented in Java; BITS holds
+        // (marshalled) references to it until SetNotifyInterface(NULL). All must be gone now.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (JavaBackgroundCopyCallback.liveObjects() != 0 && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+        equal(JavaBackgroundCopyCallback.liveObjects(), 0, "callback objects still referenced");
+      });
       failures = t.failures;
       passedCount = t.passed;
       failed = t.failures.size();
@@ -153,6 +163,7 @@ public final class WindowsSideTests {
     test("settings: description, priority, retry delay, timeout, headers, credentials", this::settings);
     test("E_NOTIMPL methods are unsupported, job unharmed", this::unsupportedMethods);
     test("two files in one spec (AddFileSet) and files()", this::twoFiles);
+    test("a second client sees, adopts and cancels the first client's job", this::secondClient);
   }
 
   // ------------------------------------------------------------------ tests
@@ -450,6 +461,20 @@ public final class WindowsSideTests {
     } finally {
       cancelQuietly(job);
     }
+  }
+
+  private void secondClient() {
+    ClientJob job = client.createJob(JobSpec.builder("bits4j shared").addFile(url("small.bin"), dest("shared.bin")).build());
+    try (WindowsBitsClient other = WindowsBitsClient.create()) {
+      check(other.jobs().stream().anyMatch(j -> j.id().equals(job.id())), "the other client lists the job");
+      ClientJob seen = other.job(job.id());
+      equal(seen.displayName(), "bits4j shared", "display name through the other client");
+      equal(seen.files().size(), 1, "files through the other client");
+      seen.cancel();
+      equal(seen.state(), JobState.CANCELLED, "cancelled through the other client");
+    }
+    equal(job.state(), JobState.CANCELLED, "the first client sees the cancellation");
+    check(client.findJob(job.id()).isEmpty(), "no longer found");
   }
 
   // ------------------------------------------------------------------ helpers

@@ -704,7 +704,13 @@ final class ComJob implements ClientJob {
   @Override
   public CompleteStatus complete() {
     return call("complete", j -> {
-      int hr = ComFailures.check(j.Complete(), "IBackgroundCopyJob::Complete");
+      // Unregister while the job is still valid: afterwards BITS refuses SetNotifyInterface.
+      boolean hadCallback = unregisterCallback();
+      int hr = j.Complete();
+      if (hr < 0) {
+        reregister(hadCallback);
+        throw ComFailures.failure(hr, "IBackgroundCopyJob::Complete");
+      }
       markFinal(JobState.ACKNOWLEDGED);
       if (hr == Bits.BG_S_PARTIAL_COMPLETE) {
         return CompleteStatus.PARTIAL_COMPLETE;
@@ -719,7 +725,12 @@ final class ComJob implements ClientJob {
   @Override
   public void cancel() {
     run("cancel", j -> {
-      int hr = ComFailures.check(j.Cancel(), "IBackgroundCopyJob::Cancel");
+      boolean hadCallback = unregisterCallback();
+      int hr = j.Cancel();
+      if (hr < 0) {
+        reregister(hadCallback);
+        throw ComFailures.failure(hr, "IBackgroundCopyJob::Cancel");
+      }
       if (hr != Bits.S_OK) {
         ComClient.LOG.debug("job {}: Cancel returned {}", id, ComValues.hex(hr));
       }
@@ -806,11 +817,22 @@ final class ComJob implements ClientJob {
     callback = cb;
   }
 
-  private void unregisterCallback() {
+  private void reregister(boolean hadCallback) {
+    if (hadCallback) {
+      try {
+        registerCallback();
+      } catch (BitsException e) {
+        ComClient.LOG.debug("job {}: callback not restored: {}", id, e.getMessage());
+      }
+    }
+  }
+
+  /** SetNotifyInterface(NULL) and drop our reference (COM thread); true if one was registered. */
+  private boolean unregisterCallback() {
     JavaBackgroundCopyCallback cb = callback;
     callback = null;
     if (cb == null) {
-      return;
+      return false;
     }
     IBackgroundCopyJob j = job;
     if (j != null) {
@@ -820,6 +842,7 @@ final class ComJob implements ClientJob {
       }
     }
     cb.Release();
+    return true;
   }
 
   /** Observes state, progress and error (COM thread); null when BITS cannot say. */
