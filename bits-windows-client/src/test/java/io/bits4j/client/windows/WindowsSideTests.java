@@ -164,6 +164,7 @@ public final class WindowsSideTests {
     test("E_NOTIMPL methods are unsupported, job unharmed", this::unsupportedMethods);
     test("two files in one spec (AddFileSet) and files()", this::twoFiles);
     test("a second client sees, adopts and cancels the first client's job", this::secondClient);
+    test("a listener completes its job from jobTransferred", this::completeFromListener);
   }
 
   // ------------------------------------------------------------------ tests
@@ -475,6 +476,33 @@ public final class WindowsSideTests {
     }
     equal(job.state(), JobState.CANCELLED, "the first client sees the cancellation");
     check(client.findJob(job.id()).isEmpty(), "no longer found");
+  }
+
+  private void completeFromListener() throws Exception {
+    Path target = dest("from-listener.bin");
+    CountDownLatch completed = new CountDownLatch(1);
+    AtomicReference<Object> result = new AtomicReference<>();
+    ClientJob job = client.createJob(JobSpec.builder("bits4j listener").addFile(url("small.bin"), target).build());
+    try {
+      job.addListener(new JobListener() {
+        @Override
+        public void jobTransferred(ClientJob j) {
+          try {
+            result.set(j.complete()); // the JobListener Javadoc's example: no deadlock
+          } catch (RuntimeException e) {
+            result.set(e);
+          }
+          completed.countDown();
+        }
+      });
+      job.resume();
+      check(completed.await(60, TimeUnit.SECONDS), "listener ran");
+      equal(result.get(), CompleteStatus.COMPLETE, "complete() from the listener");
+      equal(job.state(), JobState.ACKNOWLEDGED, "state");
+      equal(sha256(target), sha256(src.resolve("small.bin")), "SHA-256");
+    } finally {
+      cancelQuietly(job);
+    }
   }
 
   // ------------------------------------------------------------------ helpers

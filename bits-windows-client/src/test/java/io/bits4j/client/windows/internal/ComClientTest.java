@@ -425,4 +425,40 @@ class ComClientTest {
     assertThatThrownBy(() -> ComClient.open(noCom.runtime, ComClient.Options.defaults()))
         .isInstanceOf(BitsException.class).hasMessageContaining("CoInitializeEx");
   }
+
+  @Test
+  void aHungServiceGivesATimeoutNotAHang() {
+    client.close();
+    bits = new FakeBits();
+    client = ComClient.open(bits.runtime, new ComClient.Options(Duration.ofHours(1), Duration.ofMillis(300), false));
+    ClientJob job = client.createJob(JobSpec.builder("hang").build());
+    bits.hangOn = "GetDescription";
+    assertThatThrownBy(job::description).isInstanceOf(BitsException.class)
+        .hasMessageContaining("did not answer")
+        .satisfies(x -> assertThat(((BitsException) x).hresult()).isEqualTo(Hresult.E_TIMEOUT));
+    bits.hangOn = null;
+    bits.hang.countDown();
+    assertThat(job.state()).isEqualTo(JobState.SUSPENDED); // the COM thread carries on afterwards
+  }
+
+  @Test
+  void aFailedCompleteKeepsTheCallbackRegistered() throws Exception {
+    ClientJob job = client.createJob(JobSpec.builder("keep").addFile(URL, DEST).start(true).build());
+    job.addListener(JobListener.NONE);
+    synchronized (bits.com) {
+      assertThat(bits.onlyJob().notify).isNotNull();
+    }
+    bits.failures.put("Complete", Hresult.BG_E_INVALID_STATE);
+    assertThatThrownBy(job::complete).isInstanceOf(BitsException.class)
+        .hasMessageContaining("IBackgroundCopyJob::Complete failed");
+    synchronized (bits.com) {
+      assertThat(bits.onlyJob().notify).as("re-registered after the failed Complete").isNotNull();
+    }
+    assertThat(job.state()).isEqualTo(JobState.QUEUED);
+    bits.failures.remove("Complete");
+    job.cancel();
+    synchronized (bits.com) {
+      assertThat(bits.com.calls).containsSubsequence("SetNotifyInterface", "Cancel");
+    }
+  }
 }

@@ -26,6 +26,9 @@ final class FakeBits {
   final Map<UUID, Job> jobs = new LinkedHashMap<>();
   /** Method name → HRESULT it returns instead of working (e.g. "Suspend" → E_NOTIMPL). */
   final Map<String, Integer> failures = new HashMap<>();
+  /** When set, a call of the named job method blocks until the latch opens (a hung service). */
+  volatile String hangOn;
+  final java.util.concurrent.CountDownLatch hang = new java.util.concurrent.CountDownLatch(1);
 
   static final Set<String> JOB_IIDS = Set.of(BitsIds.IID_IUnknown, BitsIds.IID_IBackgroundCopyJob,
       BitsIds.IID_IBackgroundCopyJob2, BitsIds.IID_IBackgroundCopyJob3, BitsIds.IID_IBackgroundCopyJob4);
@@ -96,6 +99,13 @@ final class FakeBits {
     private int call(int slot, long[] a) {
       String name = JOB_METHODS.getOrDefault(slot, "slot" + slot);
       com.calls.add(name);
+      if (name.equals(hangOn)) {
+        try {
+          hang.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       Integer fail = failures.get(name);
       if (fail != null) {
         return fail;
