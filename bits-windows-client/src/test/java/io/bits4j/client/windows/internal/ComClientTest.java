@@ -430,7 +430,7 @@ class ComClientTest {
   void aHungServiceGivesATimeoutNotAHang() {
     client.close();
     bits = new FakeBits();
-    client = ComClient.open(bits.runtime, new ComClient.Options(Duration.ofHours(1), Duration.ofMillis(300), false));
+    client = ComClient.open(bits.runtime, new ComClient.Options(Duration.ofHours(1), Duration.ofSeconds(2), false));
     ClientJob job = client.createJob(JobSpec.builder("hang").build());
     bits.hangOn = "GetDescription";
     assertThatThrownBy(job::description).isInstanceOf(BitsException.class)
