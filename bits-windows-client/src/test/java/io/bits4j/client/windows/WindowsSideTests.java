@@ -89,50 +89,10 @@ public final class WindowsSideTests {
     Path report = Path.of(req(a, "--report"));
     System.out.println("java " + System.getProperty("java.version") + " on " + System.getProperty("os.name")
         + " " + System.getProperty("os.arch"));
-    int failed;
-    int passedCount;
-    List<String> failures;
-    if (!WindowsBitsClient.isSupported()) {
-      failures = List.of("WindowsBitsClient.isSupported() is false on " + System.getProperty("os.name"));
-      passedCount = 0;
-      failed = 1;
-    } else {
-      long t0 = System.nanoTime();
-      WindowsBitsClient client;
-      try {
-        client = WindowsBitsClient.builder().pollInterval(Duration.ofMillis(200)).build();
-      } catch (RuntimeException e) {
-        e.printStackTrace(System.out);
-        Files.writeString(report, "FAILED: creating the client: " + e + "\n0 passed, 1 failed\n", StandardCharsets.UTF_8);
-        System.out.println("0 passed, 1 failed");
-        System.exit(1);
-        return;
-      }
-      System.out.println("client " + client + " up in " + (System.nanoTime() - t0) / 1_000_000 + " ms, capabilities "
-          + client.capabilities());
-      WindowsSideTests t = new WindowsSideTests(http, src, out, client);
-      try {
-        t.all();
-      } finally {
-        client.close();
-      }
-      t.test("close is idempotent and final", () -> {
-        client.close();
-        expectThrows(IllegalStateException.class, () -> client.jobs());
-      });
-      t.test("BITS released every Java callback object", () -> {
-        // Each watched job registered an IBackgroundCopyCallback implemented in Java; BITS holds
-        // (marshalled) references to it until SetNotifyInterface(NULL). All must be gone now.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (JavaBackgroundCopyCallback.liveObjects() != 0 && System.nanoTime() < deadline) {
-          Thread.sleep(50);
-        }
-        equal(JavaBackgroundCopyCallback.liveObjects(), 0, "callback objects still referenced");
-      });
-      failures = t.failures;
-      passedCount = t.passed;
-      failed = t.failures.size();
-    }
+    Outcome result = run(http, src, out);
+    int passedCount = result.passed();
+    int failed = result.failures().size();
+    List<String> failures = result.failures();
     String summary = passedCount + " passed, " + failed + " failed";
     StringBuilder sb = new StringBuilder();
     failures.forEach(f -> sb.append("FAILED: ").append(f.lines().findFirst().orElse(f)).append('\n'));
@@ -141,6 +101,49 @@ public final class WindowsSideTests {
     System.out.println(summary);
     System.out.flush();
     System.exit(failed == 0 ? 0 : 1);
+  }
+
+  /** What a run achieved. */
+  record Outcome(int passed, List<String> failures) {}
+
+  /**
+   * Runs every test against a new client and closes it: from {@link #main} under Wine, or from
+   * {@code RealBitsTest} on Windows.
+   */
+  static Outcome run(URI http, Path src, Path out) {
+    if (!WindowsBitsClient.isSupported()) {
+      return new Outcome(0, List.of("WindowsBitsClient.isSupported() is false on " + System.getProperty("os.name")));
+    }
+    long t0 = System.nanoTime();
+    WindowsBitsClient client;
+    try {
+      client = WindowsBitsClient.builder().pollInterval(Duration.ofMillis(200)).build();
+    } catch (RuntimeException e) {
+      e.printStackTrace(System.out);
+      return new Outcome(0, List.of("creating the client: " + e));
+    }
+    System.out.println("client " + client + " up in " + (System.nanoTime() - t0) / 1_000_000 + " ms, capabilities "
+        + client.capabilities());
+    WindowsSideTests t = new WindowsSideTests(http, src, out, client);
+    try {
+      t.all();
+    } finally {
+      client.close();
+    }
+    t.test("close is idempotent and final", () -> {
+      client.close();
+      expectThrows(IllegalStateException.class, () -> client.jobs());
+    });
+    t.test("BITS released every Java callback object", () -> {
+      // Each watched job registered an IBackgroundCopyCallback implemented in Java; BITS holds
+      // (marshalled) references to it until SetNotifyInterface(NULL). All must be gone now.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (JavaBackgroundCopyCallback.liveObjects() != 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      equal(JavaBackgroundCopyCallback.liveObjects(), 0, "callback objects still referenced");
+    });
+    return new Outcome(t.passed, List.copyOf(t.failures));
   }
 
   private static String req(Map<String, String> a, String k) {
