@@ -207,6 +207,18 @@ class NettyCompactServerTest {
   }
 
   @Test
+  void aKeptAliveConnectionNeverReachesAPortRecreatedForHttps() throws Exception {
+    try (RawHttp c = RawHttp.plain(port)) {
+      assertThat(c.request("GET", "/Carmine/f.bin").status()).isEqualTo(200);
+      server.deleteUrlGroup(group.prefix());
+      server.setSslCertificate(port, TestSupport.pki().serverIdentity());
+      server.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/Carmine")).host("f.bin", file, AccessPolicy.NONE);
+      c.sendRaw("GET /Carmine/f.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(c.closedByPeer()).isTrue();
+    }
+  }
+
+  @Test
   void httpAndHttpsCannotShareAPort() {
     assertThatThrownBy(() -> server.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/Other")))
         .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));

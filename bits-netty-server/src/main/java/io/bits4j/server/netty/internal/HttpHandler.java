@@ -70,6 +70,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private final ServerCore core;
   private final int port;
   private final boolean secure;
+  /** Whether the handshake of this connection required a client certificate. */
+  private final boolean clientCertificate;
   private final RequestTimer timer;
   private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>();
   private boolean suspended;
@@ -77,10 +79,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private boolean closing;
   private int inFlight;
 
-  HttpHandler(ServerCore core, int port, boolean secure, RequestTimer timer) {
+  HttpHandler(ServerCore core, int port, boolean secure, boolean clientCertificate, RequestTimer timer) {
     this.core = core;
     this.port = port;
     this.secure = secure;
+    this.clientCertificate = clientCertificate;
     this.timer = timer;
   }
 
@@ -188,7 +191,15 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-    GroupImpl g = core.routes().route(port, host, local.getAddress(), target.get().group());
+    Routes routes = core.routes();
+    Routes.Port rp = routes.port(port);
+    if (rp != null && (rp.secure() != secure || (rp.clientCertificate() && !clientCertificate))) {
+      // the port was re-created with other security since this connection was accepted
+      closing = true;
+      ctx.close();
+      return;
+    }
+    GroupImpl g = routes.route(port, host, local.getAddress(), target.get().group());
     if (g == null) {
       error(ctx, ex, HttpResponseStatus.NOT_FOUND, false);
       return;

@@ -341,7 +341,7 @@ public final class ServerCore implements AutoCloseable {
     long idle = cfg.limits().idleTimeout().toNanos();
     p.addLast("idle", new IdleStateHandler(true, 0, 0, idle, TimeUnit.NANOSECONDS));
     p.addLast("chunked", new ChunkedWriteHandler());
-    p.addLast("http", new HttpHandler(this, port, rp.secure(), timer));
+    p.addLast("http", new HttpHandler(this, port, rp.secure(), rp.secure() && rp.clientCertificate(), timer));
   }
 
   // ---- TLS
