@@ -38,6 +38,25 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p>Authentication per group ({@link UrlGroup#setAuthentication}): {@code BASIC} (https groups
+ * only unless {@link Builder#allowBasicOverHttp}; verified logins are cached for at most 60 s,
+ * keyed by an HMAC of user and password, and PBKDF2 runs on a small bounded pool, never on an
+ * event loop), {@code DIGEST} (RFC 7616, SHA-256 and MD5, {@code qop=auth}, nonces expire after
+ * {@link Builder#digestNonceLifetime}, a nonce count may not repeat) and {@code CLIENT_CERTIFICATE}
+ * (the port then requires a certificate chaining to {@link Builder#clientCertificateAuthorities};
+ * the principal is the store user named by the certificate's SHA-1 thumbprint or its CN, else an
+ * authenticated user of that CN; one such group per port). Users come from {@link
+ * Builder#users}. Unauthenticated requests to a group with schemes get 401 with the group's
+ * challenges; a principal the URL's {@link io.bits4j.AccessPolicy} denies gets 403. {@code
+ * NEGOTIATE} and {@code NTLM} throw E_NOTIMPL.
+ *
+ * <p>Limits: a group's connection limit counts its responses in flight (beyond it: 503 with
+ * {@code Retry-After: 1}); its bandwidth limit is one token bucket shared by its responses;
+ * {@link ServerLimits} bounds request lines (414), header blocks (431), slow headers (408),
+ * idle connections and the number of connections. One line per response goes to the SLF4J
+ * logger {@code io.bits4j.server.access} at INFO: group, method, suffix, principal, status,
+ * ranges, bytes, milliseconds.
+ *
  * <p>Thread-safety: every method may be called from any thread. {@link #close()} is idempotent;
  * afterwards creating groups throws {@link IllegalStateException}.
  */
