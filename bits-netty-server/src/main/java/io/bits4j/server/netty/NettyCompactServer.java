@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -97,6 +98,8 @@ public final class NettyCompactServer implements CompactServer {
     private List<X509Certificate> clientCas = List.of();
     private String digestRealm = "bits4j";
     private Duration nonceLifetime = Duration.ofMinutes(5);
+    private List<UserStore.DigestAlgorithm> digestAlgorithms =
+        List.of(UserStore.DigestAlgorithm.SHA_256, UserStore.DigestAlgorithm.MD5);
     private LongSupplier nanoClock = System::nanoTime;
     private int workerThreads;
 
@@ -180,6 +183,20 @@ public final class NettyCompactServer implements CompactServer {
       return this;
     }
 
+    /**
+     * The Digest challenges a 401 offers, most preferred first (default SHA-256, then MD5). Clients
+     * that read only the first Digest challenge (older HTTP stacks) need MD5 first.
+     *
+     * @throws IllegalArgumentException if empty or with duplicates
+     */
+    public Builder digestAlgorithms(List<UserStore.DigestAlgorithm> algorithms) {
+      if (algorithms.isEmpty() || Set.copyOf(algorithms).size() != algorithms.size()) {
+        throw new IllegalArgumentException("one or more distinct algorithms: " + algorithms);
+      }
+      this.digestAlgorithms = List.copyOf(algorithms);
+      return this;
+    }
+
     /** The monotonic clock for bandwidth limits, nonce expiry and the Basic cache (tests). */
     public Builder nanoClock(LongSupplier clock) {
       this.nanoClock = Objects.requireNonNull(clock, "clock");
@@ -207,7 +224,7 @@ public final class NettyCompactServer implements CompactServer {
       }
       return new NettyCompactServer(new ServerCore(new ServerConfig(limits, users, allowBasicOverHttp,
           tls.name().toLowerCase(java.util.Locale.ROOT), nativeTransport, certificateStore,
-          certificateStorePassword.clone(), clientCas, digestRealm, nonceLifetime, nanoClock, workerThreads)));
+          certificateStorePassword.clone(), clientCas, digestRealm, nonceLifetime, digestAlgorithms, nanoClock, workerThreads)));
     }
   }
 

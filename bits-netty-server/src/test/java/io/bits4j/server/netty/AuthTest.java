@@ -244,6 +244,28 @@ class AuthTest {
   }
 
   @Test
+  void digestChallengeOrderIsConfigurable() throws Exception {
+    try (NettyCompactServer md5First = NettyCompactServer.builder().users(users).workerThreads(1)
+        .digestAlgorithms(List.of(UserStore.DigestAlgorithm.MD5)).build()) {
+      int port = TestSupport.freePort();
+      UrlGroup g = md5First.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/D"));
+      g.setAuthentication(AuthScheme.DIGEST, true);
+      g.host("f.bin", file, AccessPolicy.NONE);
+      try (RawHttp c = RawHttp.plain(port)) {
+        List<String> ch = c.request("GET", "/D/f.bin").all("WWW-Authenticate");
+        assertThat(ch).hasSize(1);
+        Map<String, String> p = params(ch.get(0));
+        assertThat(p).containsEntry("algorithm", "MD5");
+        assertThat(c.request("GET", "/D/f.bin", digest(p, "MD5", "alice", "wonderland", "/D/f.bin", "1")).status()).isEqualTo(200);
+        // an algorithm not offered is not accepted
+        Map<String, String> sha = new java.util.HashMap<>(p);
+        sha.put("algorithm", "SHA-256");
+        assertThat(c.request("GET", "/D/f.bin", digest(sha, "SHA-256", "alice", "wonderland", "/D/f.bin", "2")).status()).isEqualTo(401);
+      }
+    }
+  }
+
+  @Test
   void sddlPerUrlGives403AndAnonymousGroupsStillApplyIt() throws Exception {
     int port = TestSupport.freePort();
     UrlGroup open = server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/Open"));

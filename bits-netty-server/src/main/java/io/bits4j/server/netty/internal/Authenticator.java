@@ -108,8 +108,8 @@ final class Authenticator {
     if (schemes.contains(AuthScheme.DIGEST)) {
       String nonce = newNonce();
       String opaque = HexFormat.of().formatHex(hmac(("opaque:" + realm).getBytes(StandardCharsets.UTF_8)), 0, 8);
-      for (String alg : new String[] {"SHA-256", "MD5"}) {
-        out.add("Digest realm=\"" + realm + "\", qop=\"auth\", algorithm=" + alg + ", nonce=\"" + nonce
+      for (UserStore.DigestAlgorithm a : core.cfg.digestAlgorithms()) {
+        out.add("Digest realm=\"" + realm + "\", qop=\"auth\", algorithm=" + a.token() + ", nonce=\"" + nonce
             + "\", opaque=\"" + opaque + "\"" + (stale ? ", stale=true" : ""));
       }
     }
@@ -312,7 +312,7 @@ final class Authenticator {
       return new DigestCheck(null, false); // credentials computed for another resource
     }
     Optional<UserStore.DigestAlgorithm> alg = UserStore.DigestAlgorithm.ofToken(algName);
-    if (alg.isEmpty()) {
+    if (alg.isEmpty() || !core.cfg.digestAlgorithms().contains(alg.get())) {
       return new DigestCheck(null, false);
     }
     int n = checkNonce(nonce);

@@ -22,10 +22,12 @@ import org.jspecify.annotations.Nullable;
  * @param clientCertificateAuthorities trust anchors for client certificates
  * @param digestRealm the Digest realm
  * @param digestNonceLifetime how long a Digest nonce is accepted
+ * @param digestAlgorithms the Digest challenges offered, most preferred first
  * @param nanoClock monotonic clock (bandwidth limits, nonce expiry, Basic cache)
  * @param workerThreads event-loop threads, 0 for Netty's default
  */
 public record ServerConfig(ServerLimits limits, @Nullable UserStore users, boolean allowBasicOverHttp, String tls,
     boolean nativeTransport, @Nullable Path certificateStore, char[] certificateStorePassword,
     List<X509Certificate> clientCertificateAuthorities, String digestRealm, Duration digestNonceLifetime,
+    List<UserStore.DigestAlgorithm> digestAlgorithms,
     LongSupplier nanoClock, int workerThreads) {}
