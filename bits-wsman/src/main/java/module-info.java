@@ -1,7 +1,7 @@
 /**
  * bits4j remote management over WS-Management, in the BITS WMI provider's dialect: the node-side
- * {@code ManagementEndpoint} and the controller-side {@code
- * io.bits4j.wsman.WsmanSession} with its {@code RemoteCompactServer} and {@code
+ * {@link io.bits4j.wsman.ManagementEndpoint} and the controller-side {@link
+ * io.bits4j.wsman.WsmanSession} with its {@link io.bits4j.wsman.RemoteCompactServer} and {@link
  * io.bits4j.wsman.RemoteBitsClient}.
  */
 module io.bits4j.wsman {

@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A node's WS-Management endpoint: exposes a {@link CompactServer} and/or a {@link BitsClient} at
- * {@code /wsman} in the dialect of the Windows BITS WMI provider, so that a controller ({@code
+ * {@code /wsman} in the dialect of the Windows BITS WMI provider, so that a controller ({@link
  * WsmanSession}), PowerShell's {@code Invoke-WSManAction} or any WS-Man client can manage the
  * node remotely.
  *
@@ -126,8 +126,9 @@ public final class ManagementEndpoint implements AutoCloseable {
     this.service = new NodeService(b.server, b.client, roots, certStore, b.scheduler, b.enumerationTimeout, version);
     Authenticator auth = new Authenticator(users, b.certificateUsers, b.scheduler, Duration.ofSeconds(60));
     Processor processor = new Processor(service, auth, b.scheduler, b.perUserQuota, b.operationTimeout);
-    this.workers = new ThreadPoolExecutor(2, 32, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+    this.workers = new ThreadPoolExecutor(32, 32, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
         new DefaultThreadFactory("bits4j-wsman-worker", true));
+    workers.allowCoreThreadTimeOut(true);
     this.pipeline = new HttpPipeline(ssl, processor, workers, b.maxConnections, b.receiveTimeout.toMillis(),
         b.idleTimeout.toMillis());
     this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bits4j-wsman", true),

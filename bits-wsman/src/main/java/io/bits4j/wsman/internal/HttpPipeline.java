@@ -29,7 +29,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Locale;
@@ -259,9 +258,5 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
         ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
       }
     }
-  }
-
-  static String ascii(byte[] b) {
-    return new String(b, StandardCharsets.US_ASCII);
   }
 }

@@ -167,9 +167,9 @@ public final class NodeService {
         server().deleteUrlGroup(g.prefix());
         return Messages.response(Ns.ACTION_DELETE_RESPONSE, rel, null);
       case Ns.ACTION_ENUMERATE:
-        return enumerate(req, cls, user, limit);
+        return Messages.response(Ns.ACTION_ENUMERATE_RESPONSE, rel, enumerate(req, cls, user, limit));
       case Ns.ACTION_PULL:
-        return pull(req, user, limit);
+        return Messages.response(Ns.ACTION_PULL_RESPONSE, rel, pull(req, user, limit));
       case Ns.ACTION_RELEASE:
         XmlElement body = req.payload().filter(p -> p.is(Ns.WSEN, "Release"))
             .orElseThrow(() -> WsmanFault.schemaValidation("Release needs a wsen:Release body"));
@@ -509,6 +509,10 @@ public final class NodeService {
         for (byte b : (byte[]) v) {
           o.leaf(ns, e.getKey(), Integer.toString(b & 0xFF));
         }
+      } else if (v instanceof List) {
+        for (Object x : (List<?>) v) {
+          o.leaf(ns, e.getKey(), String.valueOf(x));
+        }
       } else {
         o.leaf(ns, e.getKey(), String.valueOf(v));
       }
@@ -522,7 +526,7 @@ public final class NodeService {
       "SetSslCertificate", "GetSslCertificate", "RemoveSslCertificate", "SetUrlGroupAuthentication",
       "GetUrlGroupAuthentication", "CreateJob", "AddFile", "SetJobState", "GetError", "SetCredentials",
       "RemoveCredentials", "SetClientCertificateById", "SetClientCertificateByName", "RemoveClientCertificate",
-      "SetProxySettings", "bits4j_SetCustomHeaders", "bits4j_SetClientCertificateFromKeyStore");
+      "SetProxySettings", "bits4j_GetCapabilities", "bits4j_SetCustomHeaders", "bits4j_SetClientCertificateFromKeyStore");
 
   private static String canonicalMethod(String m) {
     for (String c : METHODS) {
@@ -650,6 +654,14 @@ public final class NodeService {
     switch (method.toLowerCase(Locale.ROOT)) {
       case "createjob":
         return createJob(p, out);
+      case "bits4j_getcapabilities": {
+        List<String> caps = new ArrayList<>();
+        for (io.bits4j.ClientCapability c : client().capabilities()) {
+          caps.add(c.name());
+        }
+        out.put("Capability", caps);
+        return 0;
+      }
       case "addfile": {
         ClientJob j = job(req);
         j.addFile(uri(p.requiredString("RemoteUrl")), roots.checkDownload(p.requiredString("LocalFile")));
