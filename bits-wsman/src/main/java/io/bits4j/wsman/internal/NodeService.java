@@ -285,6 +285,7 @@ public final class NodeService {
   private static XmlElement renderJob(ClientJob j) {
     String ns = Ns.JOB_URI;
     XmlElement e = XmlElement.of(ns, Ns.JOB_CLASS).declare(Ns.XSI);
+    JobState state = j.state(); // first: a TRANSFERRED snapshot then shows all bytes
     JobProgress p = j.progress();
     JobTimes t = j.times();
     e.leaf(ns, "BytesTotal", Wmi.u64(p.bytesTotal()));
@@ -309,7 +310,7 @@ public final class NodeService {
     e.leaf(ns, "NoProgressTimeout", Long.toString(Math.min(j.noProgressTimeout().getSeconds(), 0xFFFF_FFFFL)));
     e.leaf(ns, "Owner", j.owner());
     e.leaf(ns, "Priority", Integer.toString(j.priority().code()));
-    e.leaf(ns, "State", Integer.toString(j.state().code()));
+    e.leaf(ns, "State", Integer.toString(state.code()));
     e.leaf(ns, "TransientErrorCount", Integer.toString(j.transientErrorCount()));
     // bits4j extension
     j.customHeaders().forEach((k, v) -> e.leaf(ns, "bits4j_CustomHeader", k + ": " + v));
