@@ -56,6 +56,13 @@ public final class Messages {
    */
   public static XmlElement request(String to, @Nullable String resourceUri, String action,
       Map<String, String> selectors, long maxEnvelopeSize, long timeoutMillis, @Nullable XmlElement payload) {
+    return request(to, resourceUri, action, selectors, Map.of(), maxEnvelopeSize, timeoutMillis, payload);
+  }
+
+  /** A request with an OptionSet (options never marked mustComply). */
+  public static XmlElement request(String to, @Nullable String resourceUri, String action,
+      Map<String, String> selectors, Map<String, String> options, long maxEnvelopeSize, long timeoutMillis,
+      @Nullable XmlElement payload) {
     XmlElement env = envelope();
     XmlElement h = env.child(Ns.SOAP, "Header");
     h.leaf(Ns.WSA, "To", to);
@@ -75,6 +82,12 @@ public final class Messages {
       XmlElement set = h.child(Ns.WSMAN, "SelectorSet");
       for (Map.Entry<String, String> s : selectors.entrySet()) {
         set.add(XmlElement.of(Ns.WSMAN, "Selector").attr("Name", s.getKey()).text(s.getValue()));
+      }
+    }
+    if (!options.isEmpty()) {
+      XmlElement set = h.child(Ns.WSMAN, "OptionSet");
+      for (Map.Entry<String, String> o : options.entrySet()) {
+        set.add(XmlElement.of(Ns.WSMAN, "Option").attr("Name", o.getKey()).text(o.getValue()));
       }
     }
     XmlElement b = env.child(Ns.SOAP, "Body");

@@ -68,6 +68,11 @@ public final class NodeService {
   /** Items per Pull when the client names no MaxElements (WS-Enumeration default). */
   private static final int DEFAULT_PULL = 1;
   private static final int MAX_PULL = 32_000;
+  /**
+   * WS-Man option (bits4j extension): {@code CreateUrl} fails with E_NOT_FOUND instead of
+   * creating a missing group.
+   */
+  public static final String OPTION_EXISTING_GROUP = "bits4j_ExistingGroupOnly";
   /** {@code S_FALSE}: success, nothing to do (group, URL or binding was not there). */
   public static final int S_FALSE = 1;
 
@@ -329,19 +334,22 @@ public final class NodeService {
       Optional<Long> priority = p.unsigned("Priority", 0xFFFF_FFFFL);
       Optional<Long> retry = p.unsigned("MinimumRetryDelay", 0xFFFF_FFFFL);
       Optional<Long> noProgress = p.unsigned("NoProgressTimeout", 0xFFFF_FFFFL);
-      if (name.isPresent() && !name.get().equals(j.displayName())) {
+      if (priority.isPresent()) {
+        JobPriority.ofCode((int) Math.min(priority.get(), Integer.MAX_VALUE)); // validate before changing anything
+      }
+      if (name.isPresent()) {
         j.setDisplayName(name.get());
       }
-      if (description.isPresent() && !description.get().equals(j.description())) {
+      if (description.isPresent()) {
         j.setDescription(description.get());
       }
-      if (priority.isPresent() && priority.get() != j.priority().code()) {
+      if (priority.isPresent()) {
         j.setPriority(JobPriority.ofCode(priority.get().intValue()));
       }
-      if (retry.isPresent() && retry.get() != j.minimumRetryDelay().getSeconds()) {
+      if (retry.isPresent()) {
         j.setMinimumRetryDelay(Duration.ofSeconds(retry.get()));
       }
-      if (noProgress.isPresent() && noProgress.get() != Math.min(j.noProgressTimeout().getSeconds(), 0xFFFF_FFFFL)) {
+      if (noProgress.isPresent()) {
         j.setNoProgressTimeout(Duration.ofSeconds(noProgress.get()));
       }
     } catch (BitsException e) {
@@ -556,7 +564,8 @@ public final class NodeService {
         if (p.bytes("CertificateHashAccessCheck").length != 0) {
           throw new BitsException(Hresult.E_INVALIDARG, "CertificateHashAccessCheck is reserved and must be empty");
         }
-        UrlGroup g = s.findUrlGroup(prefix).orElseGet(() -> s.createUrlGroup(prefix)); // CreateUrl creates a missing group
+        boolean existing = Envelope.isTrue(req.options().get(OPTION_EXISTING_GROUP));
+        UrlGroup g = existing ? group(req) : s.findUrlGroup(prefix).orElseGet(() -> s.createUrlGroup(prefix)); // WMI: CreateUrl creates a missing group
         g.host(suffix, source, access);
         return 0;
       }

@@ -268,6 +268,8 @@ public final class RemoteClientJob implements ClientJob {
 
   @Override
   public void addFile(URI remoteUrl, Path localFile) {
+    checkRemotePath(localFile);
+    io.bits4j.JobSpec.checkRemoteUrl(remoteUrl);
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("RemoteUrl", remoteUrl.toString());
     p.put("LocalFile", localFile.toString());
@@ -412,6 +414,23 @@ public final class RemoteClientJob implements ClientJob {
     setJobState(0);
     finalState = JobState.CANCELLED;
     wake();
+  }
+
+  /**
+   * Checks a destination as {@link io.bits4j.JobSpec#checkLocalFile} does, but for a path on the
+   * target: an absolute path here, or a Windows absolute path ({@code C:\\…}, {@code \\\\server\\…})
+   * when the controller runs elsewhere.
+   *
+   * @throws BitsException E_INVALIDARG for a relative path
+   */
+  public static Path checkRemotePath(Path localFile) {
+    java.util.Objects.requireNonNull(localFile, "localFile");
+    String s = localFile.toString();
+    boolean windowsAbsolute = s.matches("^[A-Za-z]:[\\\\/].*") || s.startsWith("\\\\");
+    if (!(localFile.isAbsolute() || windowsAbsolute) || localFile.getFileName() == null) {
+      throw new BitsException(Hresult.E_INVALIDARG, "destination must be an absolute file path: " + localFile);
+    }
+    return localFile;
   }
 
   // ------------------------------------------------------------ notifications by polling

@@ -42,10 +42,14 @@ public final class RemoteUrlGroup implements UrlGroup {
   }
 
   private WsmanClient.Output invoke(String method, Map<String, ?> params) {
+    return invoke(method, Map.of(), params);
+  }
+
+  private WsmanClient.Output invoke(String method, Map<String, String> options, Map<String, ?> params) {
     if (deleted) {
       throw new BitsException(Hresult.E_NOT_FOUND, "URL group " + prefix + " was deleted");
     }
-    return client.invoke(Ns.URL_GROUP_URI, method, selector(), params).check(method);
+    return client.invoke(Ns.URL_GROUP_URI, method, selector(), options, params).check(method);
   }
 
   @Override
@@ -60,7 +64,9 @@ public final class RemoteUrlGroup implements UrlGroup {
     p.put("UrlSuffix", suffix);
     p.put("SourceFilePath", source.toString());
     p.put("SDDLAuth", access.sddl());
-    invoke("CreateUrl", p);
+    // WMI's CreateUrl re-creates a missing group; a UrlGroup handle must not (the option is
+    // a bits4j extension, ignored by Windows)
+    invoke("CreateUrl", Map.of(NodeService.OPTION_EXISTING_GROUP, "true"), p);
     return new RemoteHostedFile(this, suffix, source, access);
   }
 

@@ -82,7 +82,13 @@ public final class WsmanClient {
   /** Sends an operation; returns the reply's Body element. */
   public XmlElement call(@Nullable String resourceUri, String action, Map<String, String> selectors,
       @Nullable XmlElement payload) {
-    XmlElement env = Messages.request(endpoint.toString(), resourceUri, action, selectors, maxEnvelopeSize,
+    return call(resourceUri, action, selectors, Map.of(), payload);
+  }
+
+  /** Sends an operation with options; returns the reply's Body element. */
+  public XmlElement call(@Nullable String resourceUri, String action, Map<String, String> selectors,
+      Map<String, String> options, @Nullable XmlElement payload) {
+    XmlElement env = Messages.request(endpoint.toString(), resourceUri, action, selectors, options, maxEnvelopeSize,
         operationTimeout.toMillis(), payload);
     return send(XmlCodec.write(env), false);
   }
@@ -278,6 +284,12 @@ public final class WsmanClient {
    * (repeated), or null (xsi:nil).
    */
   public Output invoke(String classUri, String method, Map<String, String> selectors, Map<String, ?> params) {
+    return invoke(classUri, method, selectors, Map.of(), params);
+  }
+
+  /** Invokes a WMI method with WS-Man options. */
+  public Output invoke(String classUri, String method, Map<String, String> selectors, Map<String, String> options,
+      Map<String, ?> params) {
     XmlElement in = XmlElement.of(classUri, method + "_INPUT");
     for (Map.Entry<String, ?> p : params.entrySet()) {
       Object v = p.getValue();
@@ -295,7 +307,7 @@ public final class WsmanClient {
         in.leaf(classUri, p.getKey(), String.valueOf(v));
       }
     }
-    XmlElement body = call(classUri, classUri + "/" + method, selectors, in);
+    XmlElement body = call(classUri, classUri + "/" + method, selectors, options, in);
     XmlElement out = body.children().stream()
         .filter(e -> e.localName().equalsIgnoreCase(method + "_OUTPUT")).findFirst()
         .orElseThrow(() -> new BitsException(Hresult.E_FAIL, "no " + method + "_OUTPUT in the reply"));
