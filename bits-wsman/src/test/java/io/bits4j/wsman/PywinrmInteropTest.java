@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.bits4j.JobState;
 import io.bits4j.UserStore;
+import io.bits4j.testkit.FakeBitsClient;
+import io.bits4j.testkit.FakeCompactServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Interop: Debian's python3-winrm drives a node through raw Invoke/Get envelopes (the script
- * {@code src/test/python/wsman_interop.py}). Skipped without python3-winrm, unless CI=true.
+ * {@code src/test/python/wsman_interop.py}): CreateUrlGroup, CreateUrl, CheckUrl, CreateJob, Get
+ * until State 6, SetJobState(1), DeleteUrl, DeleteUrlGroup; a non-administrator and a wrong
+ * password are refused. The node fronts the testkit's fakes (the fake client "downloads" from the
+ * fake server's hosted file). Skipped without python3-winrm, unless CI=true.
  */
 class PywinrmInteropTest {
   static final String PYTHON = "/usr/bin/python3";
@@ -51,9 +57,8 @@ class PywinrmInteropTest {
     Path downloads = Files.createDirectories(tmp.resolve("downloads"));
     Path source = Files.writeString(serve.resolve("file.bin"), "payload");
     Path ca = Files.writeString(tmp.resolve("ca.pem"), TestPki.CA.getCertificatePEM());
-    TinyServer server = new TinyServer();
-    TinyClient client = new TinyClient();
-    client.readsUntilTransferred = 3;
+    FakeCompactServer server = new FakeCompactServer();
+    FakeBitsClient client = FakeBitsClient.builder().server(server).tick(Duration.ofMillis(20)).build();
     try (ManagementEndpoint ep = ManagementEndpoint.builder().compactServer(server).bitsClient(client).users(users)
         .tls(TestPki.identity(TestPki.SERVER)).bind(new InetSocketAddress("127.0.0.1", 0))
         .serveRoot(serve).downloadRoot(downloads).build()) {
@@ -75,11 +80,14 @@ class PywinrmInteropTest {
       assertThat(p.exitValue()).as(out).isZero();
       assertThat(out).contains("ok: Get until State 6").contains("ok: non-administrator")
           .contains("ok: wrong password").endsWith("OK\n");
-      assertThat(server.groups).isEmpty();
-      assertThat(client.jobs.values()).singleElement().satisfies(j -> {
-        assertThat(j.state).isEqualTo(JobState.ACKNOWLEDGED);
-        assertThat(j.files.get(0).localFile()).isEqualTo(downloads.resolve("file.bin"));
+      server.checkNoUrlGroups();
+      client.checkNoActiveJobs();
+      assertThat(client.allJobs()).singleElement().satisfies(j -> {
+        assertThat(j.state()).isEqualTo(JobState.ACKNOWLEDGED);
+        assertThat(j.files().get(0).localFile()).isEqualTo(downloads.resolve("file.bin"));
       });
+      // the fake client "downloaded" the hosted file; complete() put it in place
+      assertThat(Files.readString(downloads.resolve("file.bin"))).isEqualTo("payload");
     }
   }
 
