@@ -223,7 +223,7 @@ public final class XmlCodec {
     for (Map.Entry<QName, String> a : attrPrefixed.entrySet()) {
       String ans = a.getKey().getNamespaceURI();
       if (ans.isEmpty()) {
-        w.writeAttribute(a.getKey().getLocalPart(), a.getValue());
+        w.writeAttribute(a.getKey().getLocalPart(), xmlSafe(a.getValue()));
       } else if (ans.equals(Ns.XML)) {
         w.writeAttribute("xml", Ns.XML, a.getKey().getLocalPart(), a.getValue());
       } else {
@@ -231,12 +231,45 @@ public final class XmlCodec {
       }
     }
     if (!e.text().isEmpty()) {
-      w.writeCharacters(e.text());
+      w.writeCharacters(xmlSafe(e.text()));
     }
     for (XmlElement c : e.children()) {
       writeElement(w, c, scope, counter);
     }
     w.writeEndElement();
+  }
+
+  /**
+   * Replaces what XML 1.0 cannot carry (control characters other than tab, LF and CR; unpaired
+   * surrogates; U+FFFE and U+FFFF) with U+FFFD, so that any Java string can be written.
+   */
+  static String xmlSafe(String s) {
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok;
+      if (Character.isHighSurrogate(c)) {
+        ok = i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        if (ok) {
+          if (out != null) {
+            out.append(c).append(s.charAt(i + 1));
+          }
+          i++;
+          continue;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        ok = false;
+      } else {
+        ok = c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c != 0xFFFE && c != 0xFFFF);
+      }
+      if (!ok && out == null) {
+        out = new StringBuilder(s.length()).append(s, 0, i);
+      }
+      if (out != null) {
+        out.append(ok ? c : '\uFFFD');
+      }
+    }
+    return out == null ? s : out.toString();
   }
 
   private static String prefixFor(String ns, Map<String, String> scope, Map<String, String> declared, int[] counter) {
