@@ -73,7 +73,8 @@ import org.jspecify.annotations.Nullable;
  * the {@link UserStore} or a TLS client certificate mapped to a user; only members of {@link
  * UserStore#ADMINISTRATORS} may do anything but Identify (bad credentials: HTTP 401; an
  * authenticated non-administrator: an {@code AccessDenied} fault); one audit line per request on
- * the SLF4J logger {@code io.bits4j.wsman.audit}. Limits: requests over 500 KB get 413 before
+ * the SLF4J logger {@code io.bits4j.wsman.audit} (refusals at WARN, changes and faults at INFO,
+ * successful reads at DEBUG). Limits: requests over 500 KB get 413 before
  * any parsing; DTDs and entities are refused; 15 concurrent operations per user ({@code
  * QuotaLimit} beyond); operations time out after at most 60 s ({@code TimedOut}); a request must
  * arrive within 120 s; 100 connections at most; enumeration contexts expire after 60 s idle.

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * One management request from bytes to reply, outside Netty: authentication, the unauthenticated
  * Identify, admin-only authorisation, the per-user concurrency quota, the operation timeout (on
  * the injected {@link Scheduler}) and the audit log ({@code io.bits4j.wsman.audit}: one line per
- * request; refusals at WARN). Thread-safe; {@link #process} blocks (password hashing, the node's
+ * request — refusals at WARN, changes and faults at INFO, successful reads at DEBUG). Thread-safe; {@link #process} blocks (password hashing, the node's
  * operations) — run it on a worker thread.
  */
 public final class Processor {
@@ -125,8 +125,16 @@ public final class Processor {
     try {
       NodeService.Reply r = service.handle(env, who.name());
       if (!done.get()) {
-        AUDIT.info("{} remote={} user={} auth={} action={} resource={} selectors={}", r.fault() ? "fault" : "ok",
-            remote, who.name(), auth.method(), action, env.resourceUri(), env.selectors());
+        // reads (Get, Enumerate, Pull, Release) at DEBUG: controllers poll; changes and faults at INFO
+        boolean read = action.startsWith(Ns.WSEN) || action.equals(Ns.ACTION_GET);
+        String fmt = "{} remote={} user={} auth={} action={} resource={} selectors={}";
+        Object[] args = {r.fault() ? "fault" : "ok", remote, who.name(), auth.method(), action, env.resourceUri(),
+            env.selectors()};
+        if (read && !r.fault()) {
+          AUDIT.debug(fmt, args);
+        } else {
+          AUDIT.info(fmt, args);
+        }
       }
       once.accept(r.fault() ? faultReply(r) : new HttpReply(200, r.body(), false));
     } catch (RuntimeException e) {
