@@ -46,6 +46,7 @@ class EndpointTest {
   static void start() throws Exception {
     USERS.addUser("admin", "s3cret".toCharArray(), Set.of(UserStore.ADMINISTRATORS), Set.of());
     USERS.addUser("bob", "hunter2".toCharArray(), Set.of("Users"), Set.of());
+    USERS.addUser("carol", "0ther".toCharArray(), Set.of(UserStore.ADMINISTRATORS), Set.of());
     serve = Files.createDirectories(tmp.resolve("serve"));
     Files.writeString(serve.resolve("a.txt"), "hello");
     Files.writeString(tmp.resolve("secret.txt"), "outside");
@@ -320,9 +321,18 @@ class EndpointTest {
     rel.leaf(Ns.WSEN, "EnumerationContext", ctx2);
     c.call(Ns.URL_GROUP_URI, Ns.ACTION_RELEASE, Map.of(), rel);
     assertThat(endpoint.openEnumerations()).isZero();
-    // another user cannot pull someone else's context (here: unknown after release)
     assertThatThrownBy(() -> c.call(Ns.URL_GROUP_URI, Ns.ACTION_RELEASE, Map.of(), rel))
         .isInstanceOf(WsmanClient.FaultException.class);
+    // another administrator cannot pull someone else's context; the owner still can
+    String ctx3 = c.call(Ns.URL_GROUP_URI, Ns.ACTION_ENUMERATE, Map.of(), XmlElement.of(Ns.WSEN, "Enumerate"))
+        .first(Ns.WSEN, "EnumerateResponse").orElseThrow().first(Ns.WSEN, "EnumerationContext").orElseThrow().text();
+    XmlElement pull3 = XmlElement.of(Ns.WSEN, "Pull");
+    pull3.leaf(Ns.WSEN, "EnumerationContext", ctx3);
+    assertThatThrownBy(() -> Http.wsman(uri, "carol", "0ther").call(Ns.URL_GROUP_URI, Ns.ACTION_PULL, Map.of(), pull3))
+        .isInstanceOfSatisfying(WsmanClient.FaultException.class,
+            e -> assertThat(e.subcode()).isEqualTo("InvalidEnumerationContext"));
+    assertThat(c.call(Ns.URL_GROUP_URI, Ns.ACTION_PULL, Map.of(), pull3).first(Ns.WSEN, "PullResponse")).isPresent();
+    CLOCK.advance(Duration.ofSeconds(61));
   }
 
   @Test
