@@ -132,7 +132,7 @@ public final class RemoteBitsClient implements BitsClient {
       JobState s = RemoteClientJob.parse(e).state();
       return s.isFinal() ? Optional.empty() : Optional.of(proxy(id));
     } catch (WsmanClient.FaultException e) {
-      if (e.hresult() == Hresult.BG_E_NOT_FOUND || e.subcode().equals("DestinationUnreachable")) {
+      if (e.isNotFound()) {
         return Optional.empty();
       }
       throw e;

@@ -67,7 +67,7 @@ public final class RemoteCompactServer implements CompactServer {
       String p = WsmanClient.properties(e).getOrDefault("urlgroup", prefix.toString());
       return Optional.of(proxy(UrlPrefix.parse(p)));
     } catch (WsmanClient.FaultException e) {
-      if (e.subcode().equals("DestinationUnreachable") || e.hresult() == Hresult.E_NOT_FOUND) {
+      if (e.isNotFound()) {
         return Optional.empty();
       }
       throw e;

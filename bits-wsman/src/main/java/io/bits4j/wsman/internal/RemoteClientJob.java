@@ -138,7 +138,7 @@ public final class RemoteClientJob implements ClientJob {
       last = s;
       return Optional.of(s);
     } catch (WsmanClient.FaultException e) {
-      if (e.hresult() == Hresult.BG_E_NOT_FOUND || e.subcode().equals("DestinationUnreachable")) {
+      if (e.isNotFound()) {
         return Optional.empty();
       }
       throw e;

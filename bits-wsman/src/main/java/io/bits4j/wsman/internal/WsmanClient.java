@@ -36,6 +36,8 @@ public final class WsmanClient {
   public static final int TIMEOUT = 0x80072EE2;
   /** HRESULT_FROM_WIN32(ERROR_WINHTTP_SECURE_FAILURE). */
   public static final int SECURE_FAILURE = 0x80072F8F;
+  /** WMI's "object not found". */
+  public static final int WBEM_E_NOT_FOUND = 0x80041002;
   private static final String WMI_ERROR_NS = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/MSFT_WmiError";
 
   private final HttpClient http;
@@ -67,6 +69,16 @@ public final class WsmanClient {
       super(hresult, ErrorContext.NONE, "WS-Management fault " + subcode + ": " + reason, null);
       this.subcode = subcode;
       this.wsmanCode = wsmanCode;
+    }
+
+    /**
+     * True if the fault says the addressed instance does not exist: {@code DestinationUnreachable},
+     * or a provider's BG_E_NOT_FOUND, E_NOT_FOUND or WMI's {@code WBEM_E_NOT_FOUND} (0x80041002).
+     */
+    public boolean isNotFound() {
+      int h = hresult();
+      return subcode.equals("DestinationUnreachable") || h == Hresult.BG_E_NOT_FOUND || h == Hresult.E_NOT_FOUND
+          || h == WBEM_E_NOT_FOUND;
     }
 
     /** The fault subcode's local name, e.g. {@code DestinationUnreachable}. */
