@@ -336,6 +336,37 @@ class EndpointTest {
   }
 
   @Test
+  void enumerationModesGiveEndpointReferences() {
+    WsmanClient c = admin();
+    c.invoke(Ns.URL_GROUP_URI, "CreateUrlGroup", Map.of(), params("UrlGroup", "http://127.0.0.1:19100/Epr"));
+    for (String mode : List.of("EnumerateEPR", "EnumerateObjectAndEPR")) {
+      XmlElement en = XmlElement.of(Ns.WSEN, "Enumerate");
+      en.child(Ns.WSMAN, "OptimizeEnumeration");
+      en.leaf(Ns.WSMAN, "MaxElements", "1000");
+      en.leaf(Ns.WSMAN, "EnumerationMode", mode);
+      XmlElement items = c.call(Ns.URL_GROUP_URI, Ns.ACTION_ENUMERATE, Map.of(), en).first(Ns.WSEN, "EnumerateResponse")
+          .orElseThrow().first(Ns.WSMAN, "Items").orElseThrow();
+      assertThat(items.children()).isNotEmpty();
+      XmlElement first = items.children().get(0);
+      XmlElement epr = mode.equals("EnumerateEPR") ? first : first.first(Ns.WSA, "EndpointReference").orElseThrow();
+      assertThat(epr.is(Ns.WSA, "EndpointReference")).as(mode).isTrue();
+      XmlElement rp = epr.first(Ns.WSA, "ReferenceParameters").orElseThrow();
+      assertThat(rp.first(Ns.WSMAN, "ResourceURI").orElseThrow().text()).isEqualTo(Ns.URL_GROUP_URI);
+      String selector = rp.first(Ns.WSMAN, "SelectorSet").orElseThrow().first(Ns.WSMAN, "Selector").orElseThrow().text();
+      // the EPR addresses the instance
+      assertThat(WsmanClient.properties(c.get(Ns.URL_GROUP_URI, Map.of("UrlGroup", selector)))).containsKey("urlgroup");
+      if (mode.equals("EnumerateObjectAndEPR")) {
+        assertThat(first.first(Ns.URL_GROUP_URI, Ns.URL_GROUP_CLASS)).isPresent();
+      }
+    }
+    XmlElement bad = XmlElement.of(Ns.WSEN, "Enumerate");
+    bad.leaf(Ns.WSMAN, "EnumerationMode", "EnumerateSomething");
+    assertThatThrownBy(() -> c.call(Ns.URL_GROUP_URI, Ns.ACTION_ENUMERATE, Map.of(), bad))
+        .isInstanceOfSatisfying(WsmanClient.FaultException.class, e -> assertThat(e.subcode()).isEqualTo("UnsupportedFeature"));
+    assertThat(endpoint.openEnumerations()).isZero();
+  }
+
+  @Test
   void operationTimeoutAnswersTimedOut() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     SERVER.entered = new CountDownLatch(1);

@@ -27,13 +27,20 @@ public final class Enumerations {
     final String owner;
     final String resourceUri;
     final Deque<String> remaining;
+    final String mode;
     Scheduler.Task expiry;
 
-    Context(String id, String owner, String resourceUri, List<String> keys) {
+    Context(String id, String owner, String resourceUri, List<String> keys, String mode) {
       this.id = id;
       this.owner = owner;
       this.resourceUri = resourceUri;
       this.remaining = new ArrayDeque<>(keys);
+      this.mode = mode;
+    }
+
+    /** The WS-Man EnumerationMode: empty (objects), {@code EnumerateEPR} or {@code EnumerateObjectAndEPR}. */
+    public String mode() {
+      return mode;
     }
 
     public String resourceUri() {
@@ -70,14 +77,15 @@ public final class Enumerations {
    *
    * @throws WsmanFault QuotaLimit when the user or the endpoint holds too many
    */
-  public synchronized Context open(String owner, String resourceUri, List<String> keys) throws WsmanFault {
+  public synchronized Context open(String owner, String resourceUri, List<String> keys, String mode)
+      throws WsmanFault {
     String user = owner.toLowerCase(java.util.Locale.ROOT);
     int n = perUser.getOrDefault(user, 0);
     if (n >= MAX_PER_USER || contexts.size() >= MAX_TOTAL) {
       throw WsmanFault.quotaLimit("Too many open enumeration contexts; release some or wait 60 s");
     }
     String id = "uuid:" + UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
-    Context c = new Context(id, user, resourceUri, keys);
+    Context c = new Context(id, user, resourceUri, keys, mode);
     contexts.put(id, c);
     perUser.put(user, n + 1);
     arm(c);

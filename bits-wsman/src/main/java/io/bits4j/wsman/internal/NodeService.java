@@ -369,10 +369,10 @@ public final class NodeService {
       throw WsmanFault.wsman(true, "CannotProcessFilter", "Filters are not supported; enumerate all instances",
           WsmanFault.FILTERING_NOT_SUPPORTED, null).withSubcodeNs(Ns.WSEN);
     }
-    Optional<XmlElement> mode = body.first(Ns.WSMAN, "EnumerationMode");
-    if (mode.isPresent()) {
-      throw WsmanFault.unsupportedFeature("Only object enumeration is supported, not " + mode.get().text(),
-          WsmanFault.OPTIONS_NOT_SUPPORTED, "EnumerationMode");
+    String mode = body.first(Ns.WSMAN, "EnumerationMode").map(m -> m.text().strip()).orElse("");
+    if (!mode.isEmpty() && !mode.equals("EnumerateEPR") && !mode.equals("EnumerateObjectAndEPR")) {
+      throw WsmanFault.unsupportedFeature("Unknown EnumerationMode " + mode, WsmanFault.OPTIONS_NOT_SUPPORTED,
+          "EnumerationMode");
     }
     List<String> keys = new ArrayList<>();
     if (cls == Ns.BitsClass.JOB) {
@@ -385,7 +385,7 @@ public final class NodeService {
         keys.add(g.prefix().toString());
       }
     }
-    Enumerations.Context ctx = enumerations.open(user, cls.uri(), keys);
+    Enumerations.Context ctx = enumerations.open(user, cls.uri(), keys, mode);
     XmlElement resp = XmlElement.of(Ns.WSEN, "EnumerateResponse");
     XmlElement ctxElement = resp.child(Ns.WSEN, "EnumerationContext").text(Enumerations.id(ctx));
     if (body.first(Ns.WSMAN, "OptimizeEnumeration").isPresent()) {
@@ -453,9 +453,15 @@ public final class NodeService {
       if (key.isEmpty()) {
         break;
       }
-      XmlElement item = renderKey(cls, key.get());
-      if (item == null) {
+      XmlElement object = renderKey(cls, key.get());
+      if (object == null) {
         continue; // gone since the Enumerate
+      }
+      XmlElement item = object;
+      if (ctx.mode().equals("EnumerateEPR")) {
+        item = epr(cls, key.get());
+      } else if (ctx.mode().equals("EnumerateObjectAndEPR")) {
+        item = XmlElement.of(Ns.WSMAN, "Item").add(object).add(epr(cls, key.get()));
       }
       int size = XmlCodec.write(item).length;
       if (size > budget) {
@@ -471,6 +477,17 @@ public final class NodeService {
       added++;
     }
     return ctx.isEmpty();
+  }
+
+  /** The endpoint reference of an instance (MS-WSMV §3.1.4.1.17): anonymous address, URI, selector. */
+  private static XmlElement epr(Ns.BitsClass cls, String key) {
+    XmlElement e = XmlElement.of(Ns.WSA, "EndpointReference");
+    e.leaf(Ns.WSA, "Address", Ns.ANONYMOUS);
+    XmlElement rp = e.child(Ns.WSA, "ReferenceParameters");
+    rp.leaf(Ns.WSMAN, "ResourceURI", cls.uri());
+    rp.child(Ns.WSMAN, "SelectorSet").add(XmlElement.of(Ns.WSMAN, "Selector")
+        .attr("Name", cls == Ns.BitsClass.JOB ? "JobId" : "UrlGroup").text(key));
+    return e;
   }
 
   private @Nullable XmlElement renderKey(Ns.BitsClass cls, String key) {
