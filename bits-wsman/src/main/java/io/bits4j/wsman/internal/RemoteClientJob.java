@@ -467,14 +467,21 @@ public final class RemoteClientJob implements ClientJob {
     return f;
   }
 
-  /** After a state change we caused, poll soon rather than a full interval later. */
+  /**
+   * After a state change we caused, poll now rather than a full interval later (an extra poll
+   * that does not reschedule: the timer chain stays single).
+   */
   private void wake() {
     synchronized (this) {
       if (!polling) {
         return;
       }
     }
-    submit();
+    try {
+      notifier.execute(() -> poll(false));
+    } catch (RejectedExecutionException e) {
+      // session closed
+    }
   }
 
   private void ensurePolling() {
@@ -493,7 +500,7 @@ public final class RemoteClientJob implements ClientJob {
 
   private void submit() {
     try {
-      notifier.execute(this::poll);
+      notifier.execute(() -> poll(true));
     } catch (RejectedExecutionException e) {
       synchronized (this) {
         polling = false; // session closed
@@ -501,7 +508,7 @@ public final class RemoteClientJob implements ClientJob {
     }
   }
 
-  private void poll() {
+  private void poll(boolean scheduled) {
     synchronized (this) {
       if (!polling) {
         return;
@@ -512,7 +519,9 @@ public final class RemoteClientJob implements ClientJob {
       now = fetch();
     } catch (BitsException e) {
       LOG.debug("polling job {} failed: {}", id, e.getMessage());
-      reschedule();
+      if (scheduled) {
+        reschedule();
+      }
       return;
     }
     Snapshot before = baseline;
@@ -559,7 +568,9 @@ public final class RemoteClientJob implements ClientJob {
       }
       pending.clear();
     }
-    reschedule();
+    if (scheduled) {
+      reschedule();
+    }
   }
 
   private void notifyModified() {
