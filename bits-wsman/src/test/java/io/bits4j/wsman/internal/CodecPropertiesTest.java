@@ -12,7 +12,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /** Properties of the envelope codec: round trips, and nothing but faults for bad input. */
-class CodecProperties {
+class CodecPropertiesTest {
   @Provide
   Arbitrary<String> xmlText() {
     // XML 1.0 characters; CR is normalised to LF by every parser, so it is left out here
