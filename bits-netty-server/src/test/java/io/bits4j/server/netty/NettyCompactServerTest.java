@@ -219,6 +219,16 @@ class NettyCompactServerTest {
   }
 
   @Test
+  void aPortInUseIsATypedErrorAndLeavesNoGroup() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      UrlPrefix p = UrlPrefix.parse("http://127.0.0.1:" + taken.getLocalPort() + "/Busy");
+      assertThatThrownBy(() -> server.createUrlGroup(p))
+          .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_ALREADY_EXISTS));
+      assertThat(server.findUrlGroup(p)).isEmpty();
+    }
+  }
+
+  @Test
   void httpAndHttpsCannotShareAPort() {
     assertThatThrownBy(() -> server.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/Other")))
         .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
