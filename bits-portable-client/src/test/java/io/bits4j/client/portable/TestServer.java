@@ -95,6 +95,15 @@ final class TestServer implements AutoCloseable {
     return server.getLocalPort();
   }
 
+  private volatile String staleHead;
+
+  /** Replaces the file, but HEAD keeps answering for the old version (a stale cache in front). */
+  void replaceBehindStaleHead(Path newFile) throws IOException {
+    staleHead = "HTTP/1.1 200 OK\r\nETag: " + etag() + "\r\nLast-Modified: " + lastModified()
+        + "\r\nContent-Length: " + java.nio.file.Files.size(file) + "\r\n\r\n";
+    replace(newFile);
+  }
+
   /** Serves another file as a new version (new ETag and Last-Modified). */
   void replace(Path newFile) {
     this.file = newFile;
@@ -183,6 +192,10 @@ final class TestServer implements AutoCloseable {
       size = ch.size();
       String validators = sendValidators
           ? "ETag: " + etag() + "\r\nLast-Modified: " + lastModified() + "\r\n" : "";
+      if (req.method().equals("HEAD") && staleHead != null) {
+        write(out, staleHead);
+        return true;
+      }
       if (req.method().equals("HEAD")) {
         if (headStatus != 200) {
           write(out, "HTTP/1.1 " + headStatus + " X\r\nContent-Length: 0\r\n\r\n");

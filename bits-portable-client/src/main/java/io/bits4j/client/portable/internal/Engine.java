@@ -757,7 +757,7 @@ public final class Engine implements AutoCloseable {
             return;
           }
           if (a.progressed()) {
-            immediate = 0;
+            immediate = 1; // this retry is the first of at most three without progress
             chain = true;
             LOG.log(System.Logger.Level.DEBUG, "retrying at once after " + e.getMessage());
             continue;
