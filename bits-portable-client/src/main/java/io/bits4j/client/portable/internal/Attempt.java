@@ -323,7 +323,7 @@ final class Attempt {
         unsynced = f.written - f.durable;
       }
       Instant now = engine.scheduler.now();
-      if (unsynced + n > engine.durabilityBytes
+      if (unsynced + n >= engine.durabilityBytes
           || Duration.between(lastCheckpoint, now).compareTo(engine.durabilityInterval) >= 0) {
         checkpoint(f, ch, position);
         lastCheckpoint = now;
