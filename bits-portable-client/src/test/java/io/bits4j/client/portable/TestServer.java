@@ -79,16 +79,31 @@ final class TestServer implements AutoCloseable {
   private volatile boolean closed;
   private final java.util.concurrent.CountDownLatch closedLatch = new java.util.concurrent.CountDownLatch(1);
 
+  private final boolean tls;
+
   TestServer(Path file) throws IOException {
+    this(file, null, false);
+  }
+
+  /** A server; with a context it speaks HTTPS, and with needClientAuth it requires a certificate. */
+  TestServer(Path file, javax.net.ssl.SSLContext ssl, boolean needClientAuth) throws IOException {
     this.file = file;
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.tls = ssl != null;
+    if (ssl != null) {
+      javax.net.ssl.SSLServerSocket ss = (javax.net.ssl.SSLServerSocket) ssl.getServerSocketFactory()
+          .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      ss.setNeedClientAuth(needClientAuth);
+      this.server = ss;
+    } else {
+      this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    }
     this.acceptor = new Thread(this::accept, "test-server");
     this.acceptor.setDaemon(true);
     this.acceptor.start();
   }
 
   URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + server.getLocalPort() + path);
+    return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + server.getLocalPort() + path);
   }
 
   int port() {

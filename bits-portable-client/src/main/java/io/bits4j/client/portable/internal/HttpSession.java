@@ -110,7 +110,9 @@ final class HttpSession implements Closeable {
 
     /** The body was read to its end. */
     void finished() {
-      if (!reusable || !response.keepAlive()) {
+      // through a forward proxy every request gets its own connection: some proxies (tinyproxy)
+      // relay a kept-alive client connection raw to the origin after the first request
+      if (!reusable || !response.keepAlive() || connection.viaHttpProxy) {
         abandon();
       }
     }
@@ -423,7 +425,28 @@ final class HttpSession implements Closeable {
     return InetSocketAddress.createUnresolved(host, port);
   }
 
+  /** Thrown by {@link #tunnel} when the proxy closed the connection after a 407 we can answer. */
+  private static final class Reconnect extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Reconnect() {
+      super("reconnect", null, false, false);
+    }
+  }
+
   private Connection open(URI uri, boolean https, String key, Proxy proxy) throws TransferException {
+    for (int round = 0; ; round++) {
+      try {
+        return openOnce(uri, https, key, proxy);
+      } catch (Reconnect r) {
+        if (round >= 3) {
+          throw TransferException.http(407, null);
+        }
+      }
+    }
+  }
+
+  private Connection openOnce(URI uri, boolean https, String key, Proxy proxy) throws TransferException, Reconnect {
     String host = uri.getHost();
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
@@ -475,7 +498,7 @@ final class HttpSession implements Closeable {
         c = new Connection(key, socket, httpProxy);
       }
       return c;
-    } catch (TransferException e) {
+    } catch (TransferException | Reconnect e) {
       closeQuietly(socket);
       throw e;
     } catch (IOException e) {
@@ -485,7 +508,7 @@ final class HttpSession implements Closeable {
   }
 
   /** Opens a CONNECT tunnel through an HTTP proxy, answering 407 challenges. */
-  private void tunnel(Socket socket, String host, int port) throws IOException, TransferException {
+  private void tunnel(Socket socket, String host, int port) throws IOException, TransferException, Reconnect {
     // The proxy sends nothing after its CONNECT response until our TLS ClientHello, so buffering
     // the response here cannot swallow TLS bytes.
     InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
@@ -508,14 +531,16 @@ final class HttpSession implements Closeable {
       }
       // drain a small body
       var len = resp.contentLength();
-      if (len.isPresent() && len.getAsLong() <= 65536) {
+      boolean reusable = resp.keepAlive() && len.isPresent() && len.getAsLong() <= 65536;
+      if (reusable) {
         in.readNBytes((int) len.getAsLong());
-      } else if (!resp.header("Content-Length").isPresent() && resp.status == 407) {
-        throw TransferException.http(407, null);
       }
-      if (resp.status == 407 && resp.keepAlive()
+      if (resp.status == 407
           && proxyAuth.accept(resp.headers("Proxy-Authenticate"), credentials(AuthTarget.PROXY))) {
-        continue;
+        if (reusable) {
+          continue;
+        }
+        throw new Reconnect();
       }
       throw TransferException.http(resp.status, null);
     }
