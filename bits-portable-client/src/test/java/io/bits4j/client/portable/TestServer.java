@@ -74,6 +74,36 @@ final class TestServer implements AutoCloseable {
   volatile long bytesPerSecond;
   /** Basic credentials "user:password" required, if set. */
   volatile String basicAuth;
+  /** Digest (SHA-256, qop=auth) credentials "user:password" required, if set. */
+  volatile String digestAuth;
+
+  private boolean digestOk(Request req) {
+    String h = req.header("authorization");
+    if (h == null || !h.startsWith("Digest ")) {
+      return false;
+    }
+    Map<String, String> p = new TreeMap<>();
+    Matcher m = Pattern.compile("(\\w+)=(?:\"([^\"]*)\"|([^,\\s]*))").matcher(h.substring(7));
+    while (m.find()) {
+      p.put(m.group(1), m.group(2) != null ? m.group(2) : m.group(3));
+    }
+    String[] up = digestAuth.split(":", 2);
+    String ha1 = sha256(up[0] + ":bits4j:" + up[1]);
+    String ha2 = sha256(req.method() + ":" + p.get("uri"));
+    String expected = sha256(ha1 + ":abc123:" + p.get("nc") + ":" + p.get("cnonce") + ":auth:" + ha2);
+    return up[0].equals(p.get("username")) && expected.equals(p.get("response")) && "xyz".equals(p.get("opaque"))
+        && req.target().equals(p.get("uri"));
+  }
+
+  private static String sha256(String s) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Extra routes: target → handler writing a raw response. */
   final Map<String, Function<Request, String>> raw = Collections.synchronizedMap(new TreeMap<>());
   private volatile boolean closed;
@@ -191,6 +221,12 @@ final class TestServer implements AutoCloseable {
     if (r != null) {
       out.write(r.apply(req).getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
+      return true;
+    }
+    if (digestAuth != null && !digestOk(req)) {
+      write(out, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"bits4j\", qop=\"auth\", "
+          + "algorithm=SHA-256, nonce=\"abc123\", opaque=\"xyz\"\r\nWWW-Authenticate: Basic realm=\"bits4j\"\r\n"
+          + "Content-Length: 0\r\n\r\n");
       return true;
     }
     if (basicAuth != null) {

@@ -266,6 +266,17 @@ class WireBehaviourTest {
   }
 
   @Test
+  void digestCredentialsAnswerTheChallenge() throws Exception {
+    server.digestAuth = "bob:pa55";
+    Path dest = tmp.resolve("out");
+    ClientJob job = start(dest, JobSpec.builder("digest").credentials(Credentials.digest("bob", "pa55")));
+    assertThat(settle(job)).isEqualTo(JobState.TRANSFERRED);
+    assertThat(server.requests.get(1).header("authorization")).startsWith("Digest ").contains("nc=00000001");
+    job.complete();
+    assertThat(TestFiles.sha256(dest)).isEqualTo(TestFiles.sha256(source));
+  }
+
+  @Test
   void wrongOrMissingCredentialsAre401Errors() throws Exception {
     server.basicAuth = "alice:secret";
     ClientJob job = start(tmp.resolve("out"), JobSpec.builder("auth").credentials(Credentials.basic("alice", "nope")));
