@@ -54,6 +54,25 @@ final class ManualScheduler implements Scheduler {
     return tasks.size();
   }
 
+  /** Moves time to the earliest pending task (running it); false if none is pending. */
+  boolean advanceToNext() {
+    Duration d;
+    synchronized (this) {
+      Entry next = null;
+      for (Entry e : tasks) {
+        if (next == null || e.due.isBefore(next.due)) {
+          next = e;
+        }
+      }
+      if (next == null) {
+        return false;
+      }
+      d = Duration.between(now, next.due);
+    }
+    advance(d.isNegative() ? Duration.ZERO : d);
+    return true;
+  }
+
   /** Moves time forward, running every task that falls due, in order. */
   void advance(Duration d) {
     Instant target;
