@@ -1,0 +1,62 @@
+package io.bits4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Test keys were made once with openssl (see the file names); they protect nothing. */
+class TlsIdentityTest {
+  private static Path res(String name) {
+    try {
+      return Path.of(TlsIdentityTest.class.getResource("/tls/" + name).toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"rsa.crt, rsa-pkcs8.key, RSA", "rsa.crt, rsa-pkcs1.key, RSA", "ec.crt, ec-pkcs8.key, EC"})
+  void readsPemKeysAndNamesTheCertificateByThumbprint(String crt, String key, String algorithm) {
+    TlsIdentity id = TlsIdentity.fromPem(res(crt), res(key));
+    assertThat(id.privateKey().getAlgorithm()).isEqualTo(algorithm);
+    assertThat(id.chain()).hasSize(1);
+    assertThat(id.thumbprint()).hasSize(20).isEqualTo(TlsIdentity.sha1(id.certificate()));
+    assertThat(id.thumbprintHex()).hasSize(40);
+  }
+
+  @Test
+  void rsaThumbprintMatchesOpenssl() {
+    TlsIdentity id = TlsIdentity.fromPem(res("rsa.crt"), res("rsa-pkcs8.key"));
+    // openssl x509 -in rsa.crt -noout -fingerprint -sha1
+    assertThat(id.thumbprintHex()).isEqualTo("ff9dfa129d6072df6306c25980ad835f95a0c5af");
+    assertThat(TlsIdentity.fromPem(res("rsa.crt"), res("rsa-pkcs1.key"))).isEqualTo(id);
+  }
+
+  @Test
+  void roundTripsThroughAKeyStore() throws Exception {
+    TlsIdentity id = TlsIdentity.fromPem(res("ec.crt"), res("ec-pkcs8.key"));
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("server", id.privateKey(), "pw".toCharArray(), id.chain().toArray(new X509Certificate[0]));
+    assertThat(TlsIdentity.fromKeyStore(ks, "server", "pw".toCharArray())).isEqualTo(id);
+    assertThatThrownBy(() -> TlsIdentity.fromKeyStore(ks, "missing", "pw".toCharArray()))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
+  }
+
+  @Test
+  void explainsUnsupportedAndMissingInput() {
+    assertThatThrownBy(() -> TlsIdentity.fromPem(res("ec.crt"), res("ec-sec1.key")))
+        .isInstanceOf(BitsException.class).hasMessageContaining("openssl pkcs8 -topk8");
+    assertThatThrownBy(() -> TlsIdentity.fromPem(Path.of("/nonexistent/x.crt"), res("ec-pkcs8.key")))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_FILE_NOT_FOUND));
+    assertThatThrownBy(() -> TlsIdentity.fromPem("no pem here", "nor here"))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
+  }
+}

@@ -1,0 +1,62 @@
+package io.bits4j.examples;
+
+import io.bits4j.BitsException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code java -jar bits.jar <command>}: the bits4j command line.
+ *
+ * <p>Exit codes: 0 success, 1 a refused operation ({@link BitsException}), 2 a usage error, 3 a
+ * job that ended in error (for {@code get}).
+ */
+@Command(
+    name = "bits",
+    mixinStandardHelpOptions = true,
+    versionProvider = BitsCli.Version.class,
+    description = "bits4j: the BITS Compact Server with BITS Remote Management, for the JVM.",
+    subcommands = {UsersCommand.class, CommandLine.HelpCommand.class})
+public final class BitsCli {
+  /** Exit code of a refused operation. */
+  public static final int EXIT_REFUSED = 1;
+  /** Exit code of a usage error. */
+  public static final int EXIT_USAGE = 2;
+  /** Exit code of a job that ended in error. */
+  public static final int EXIT_JOB_ERROR = 3;
+
+  private BitsCli() {}
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams and returns the exit code (for tests). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new BitsCli());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof BitsException be) {
+        commandLine.getErr().println("bits: " + be.getMessage());
+        return EXIT_REFUSED;
+      }
+      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+        commandLine.getErr().println("bits: " + e.getMessage());
+        return EXIT_USAGE;
+      }
+      throw e;
+    });
+    return cl.execute(args);
+  }
+
+  /** The version from the jar manifest, or "development" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = BitsCli.class.getPackage().getImplementationVersion();
+      return new String[] {"bits4j " + (v == null ? "development" : v)};
+    }
+  }
+}

@@ -1,0 +1,342 @@
+package io.bits4j.testkit;
+
+import static io.bits4j.testkit.FakeJobScript.connectionClosed;
+import static io.bits4j.testkit.FakeJobScript.fatalError;
+import static io.bits4j.testkit.FakeJobScript.idle;
+import static io.bits4j.testkit.FakeJobScript.progress;
+import static io.bits4j.testkit.FakeJobScript.stall;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bits4j.AccessPolicy;
+import io.bits4j.AuthScheme;
+import io.bits4j.BitsException;
+import io.bits4j.ClientCapability;
+import io.bits4j.ClientCertificate;
+import io.bits4j.ClientJob;
+import io.bits4j.CompleteStatus;
+import io.bits4j.Credentials;
+import io.bits4j.ErrorContext;
+import io.bits4j.Hresult;
+import io.bits4j.JobListener;
+import io.bits4j.JobProgress;
+import io.bits4j.JobSpec;
+import io.bits4j.JobState;
+import io.bits4j.ProxySettings;
+import io.bits4j.UrlGroup;
+import io.bits4j.UrlPrefix;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Behaviour of the fake beyond the contract: scripts, timing, listeners, server resolution. */
+class FakeBitsClientTest {
+  private static final URI URL = URI.create("http://127.0.0.1:8080/Carmine/a.bin");
+  private static final URI URL2 = URI.create("http://127.0.0.1:8080/Carmine/b.bin");
+
+  @TempDir Path tmp;
+  private final ManualClock clock = new ManualClock();
+  private FakeBitsClient client;
+  private Path src;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    src = Files.write(tmp.resolve("src.bin"), new byte[1000]);
+    client = FakeBitsClient.builder().name("t").scheduler(clock).build();
+    client.serve(URL, src);
+  }
+
+  private ClientJob start(URI url, Path dest) {
+    return client.createJob(JobSpec.builder("j").addFile(url, dest)
+        .minimumRetryDelay(Duration.ofSeconds(60)).start(true).build());
+  }
+
+  private void tick() {
+    clock.advance(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void oneStepPerTickThenTransferred() {
+    client.script(URL, FakeJobScript.of(progress(300), idle(), progress(300)));
+    ClientJob j = start(URL, tmp.resolve("d.bin"));
+    assertThat(j.state()).isEqualTo(JobState.QUEUED);
+    assertThat(j.progress().isTotalKnown()).isFalse();
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.TRANSFERRING);
+    assertThat(j.progress()).isEqualTo(new JobProgress(1000, 300, 1, 0));
+    tick();
+    assertThat(j.progress().bytesTransferred()).isEqualTo(300);
+    tick();
+    assertThat(j.progress().bytesTransferred()).isEqualTo(600);
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.TRANSFERRED);
+    assertThat(j.progress()).isEqualTo(new JobProgress(1000, 1000, 1, 1));
+    assertThat(j.times().transferCompletion()).contains(clock.now());
+    assertThat(clock.pendingTasks()).as("no timer left").isZero();
+  }
+
+  @Test
+  void transientErrorRetriesAfterTheMinimumRetryDelay() {
+    client.script(URL, FakeJobScript.of(connectionClosed()));
+    ClientJob j = start(URL, tmp.resolve("d.bin"));
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.TRANSIENT_ERROR);
+    assertThat(j.transientErrorCount()).isEqualTo(1);
+    assertThat(j.error()).hasValueSatisfying(e -> {
+      assertThat(e.hresult()).isEqualTo(Hresult.BG_E_CONNECTION_CLOSED);
+      assertThat(e.context()).isEqualTo(ErrorContext.GENERAL_TRANSPORT);
+      assertThat(e.remoteUrl()).contains(URL);
+    });
+    assertThat(j.outcome().toCompletableFuture()).as("transient errors do not settle").isNotDone();
+    clock.advance(Duration.ofSeconds(59));
+    assertThat(j.state()).isEqualTo(JobState.TRANSIENT_ERROR);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(j.state()).isEqualTo(JobState.QUEUED);
+    assertThat(j.error()).isEmpty();
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.TRANSFERRED);
+    assertThat(j.transientErrorCount()).isEqualTo(1);
+  }
+
+  @Test
+  void noProgressTimeoutTurnsTransientErrorsFatal() {
+    client.script(URL, FakeJobScript.of(connectionClosed(), connectionClosed(), connectionClosed()));
+    ClientJob j = client.createJob(JobSpec.builder("j").addFile(URL, tmp.resolve("d.bin"))
+        .minimumRetryDelay(Duration.ofSeconds(60)).noProgressTimeout(Duration.ofSeconds(90)).start(true).build());
+    RecordingJobListener rec = new RecordingJobListener();
+    j.addListener(rec);
+    CompletableFuture<JobState> outcome = j.outcome().toCompletableFuture();
+    tick(); // error at 1 s
+    clock.advance(Duration.ofSeconds(60)); // retry at 61 s
+    tick(); // second error at 62 s
+    assertThat(j.state()).isEqualTo(JobState.TRANSIENT_ERROR);
+    clock.advance(Duration.ofSeconds(29)); // 91 s: 90 s without progress
+    assertThat(j.state()).isEqualTo(JobState.ERROR);
+    assertThat(j.error()).hasValueSatisfying(e -> assertThat(e.hresult()).isEqualTo(Hresult.BG_E_CONNECTION_CLOSED));
+    assertThat(outcome).isCompletedWithValue(JobState.ERROR);
+    assertThat(rec.count(RecordingJobListener.Kind.ERROR)).isEqualTo(1);
+  }
+
+  @Test
+  void zeroNoProgressTimeoutMakesEveryErrorFatal() {
+    client.script(URL, FakeJobScript.of(connectionClosed()));
+    ClientJob j = client.createJob(JobSpec.builder("j").addFile(URL, tmp.resolve("d.bin"))
+        .noProgressTimeout(Duration.ZERO).start(true).build());
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.ERROR);
+  }
+
+  @Test
+  void resumeFromErrorContinuesWithTheNextStepAndGivesAFreshOutcome() {
+    client.script(URL, FakeJobScript.of(fatalError(Hresult.httpError(503), ErrorContext.REMOTE_FILE)));
+    ClientJob j = start(URL, tmp.resolve("d.bin"));
+    tick();
+    assertThat(j.outcome().toCompletableFuture()).isCompletedWithValue(JobState.ERROR);
+    j.resume();
+    assertThat(j.state()).isEqualTo(JobState.QUEUED);
+    CompletableFuture<JobState> next = j.outcome().toCompletableFuture();
+    assertThat(next).isNotDone();
+    tick();
+    assertThat(next).isCompletedWithValue(JobState.TRANSFERRED);
+  }
+
+  @Test
+  void stallHangsForGood() {
+    client.script(URL, FakeJobScript.of(progress(10), stall()));
+    ClientJob j = start(URL, tmp.resolve("d.bin"));
+    clock.advance(Duration.ofDays(1));
+    assertThat(j.state()).isEqualTo(JobState.TRANSFERRING);
+    assertThat(j.progress().bytesTransferred()).isEqualTo(10);
+    assertThat(clock.pendingTasks()).isZero();
+  }
+
+  @Test
+  void unresolvableUrlIsAFatal404() {
+    ClientJob j = start(URI.create("http://127.0.0.1:8080/Carmine/nothing"), tmp.resolve("d.bin"));
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.ERROR);
+    assertThat(j.error()).hasValueSatisfying(e -> {
+      assertThat(e.hresult()).isEqualTo(Hresult.httpError(404));
+      assertThat(e.context()).isEqualTo(ErrorContext.REMOTE_FILE);
+    });
+  }
+
+  @Test
+  void missingDestinationFolderIsALocalFileError() {
+    ClientJob j = start(URL, tmp.resolve("no-such-dir").resolve("d.bin"));
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.ERROR);
+    assertThat(j.error()).hasValueSatisfying(e -> {
+      assertThat(e.hresult()).isEqualTo(0x80070003);
+      assertThat(e.context()).isEqualTo(ErrorContext.LOCAL_FILE);
+    });
+  }
+
+  @Test
+  void partialCompleteKeepsOnlyCompleteFiles() throws IOException {
+    client.serve(URL2, src);
+    client.script(URL, FakeJobScript.of(progress(1000), stall()));
+    Path d1 = tmp.resolve("d1.bin");
+    Path d2 = tmp.resolve("d2.bin");
+    ClientJob j = client.createJob(JobSpec.builder("two").addFile(URL, d1).addFile(URL2, d2).start(true).build());
+    tick();
+    assertThat(j.progress()).isEqualTo(new JobProgress(2000, 1000, 2, 1));
+    assertThat(j.files().get(0).completed()).isTrue();
+    assertThat(Files.exists(d1)).isFalse();
+    assertThat(j.complete()).isEqualTo(CompleteStatus.PARTIAL_COMPLETE);
+    assertThat(Files.exists(d1)).isTrue();
+    assertThat(Files.exists(d2)).isFalse();
+    try (var s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("src.bin", "d1.bin");
+    }
+  }
+
+  @Test
+  void listenersRunOnTheCallingThreadAndMayCallTheJob() {
+    List<String> threads = new ArrayList<>();
+    AtomicReference<CompleteStatus> completed = new AtomicReference<>();
+    ClientJob j = client.createJob(JobSpec.builder("j").addFile(URL, tmp.resolve("d.bin")).build());
+    j.addListener(new JobListener() {
+      @Override
+      public void jobTransferred(ClientJob job) {
+        threads.add(Thread.currentThread().getName());
+        completed.set(job.complete()); // as the JobListener Javadoc shows: no deadlock
+      }
+    });
+    RecordingJobListener rec = new RecordingJobListener();
+    j.addListener(rec);
+    j.resume();
+    tick();
+    assertThat(threads).containsExactly(Thread.currentThread().getName());
+    assertThat(completed.get()).isEqualTo(CompleteStatus.COMPLETE);
+    assertThat(j.state()).isEqualTo(JobState.ACKNOWLEDGED);
+    assertThat(Files.exists(tmp.resolve("d.bin"))).isTrue();
+    assertThat(rec.count(RecordingJobListener.Kind.TRANSFERRED)).isEqualTo(1);
+    assertThat(rec.states()).contains(JobState.QUEUED);
+    assertThat(rec.events()).allMatch(e -> e.job().equals(j.id()));
+  }
+
+  @Test
+  void throwingListenerDoesNotBreakTheJob() {
+    ClientJob j = client.createJob(JobSpec.builder("j").addFile(URL, tmp.resolve("d.bin")).build());
+    j.addListener(new JobListener() {
+      @Override
+      public void jobModified(ClientJob job) {
+        throw new IllegalStateException("listener bug");
+      }
+    });
+    RecordingJobListener rec = new RecordingJobListener();
+    j.addListener(rec);
+    j.resume();
+    assertThat(j.state()).isEqualTo(JobState.QUEUED);
+    assertThat(rec.count(RecordingJobListener.Kind.MODIFIED)).isEqualTo(1);
+    j.removeListener(rec);
+    tick();
+    assertThat(rec.count(RecordingJobListener.Kind.TRANSFERRED)).as("removed").isZero();
+  }
+
+  @Test
+  void capabilitiesAreEnforced() {
+    FakeBitsClient bare = FakeBitsClient.builder().scheduler(clock).capabilities(Set.of()).build();
+    ClientJob j = bare.createJob(JobSpec.builder("j").build());
+    assertThat(bare.capabilities()).isEmpty();
+    int notImpl = Hresult.E_NOTIMPL;
+    assertThatThrownBy(j::suspend).isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(notImpl));
+    assertThatThrownBy(() -> j.setCredentials(Credentials.basic("a", "b")))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(notImpl));
+    assertThatThrownBy(() -> j.setProxy(ProxySettings.override(List.of("proxy:3128"), List.of())))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(notImpl));
+    assertThatThrownBy(() -> j.setClientCertificate(new ClientCertificate.BySubject(
+            io.bits4j.CertStoreLocation.CURRENT_USER, "MY", "CN=x")))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(notImpl));
+    assertThatThrownBy(() -> bare.createJob(JobSpec.builder("x").customHeader("X-A", "1").build()))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(notImpl));
+    assertThat(bare.allJobs()).hasSize(1);
+    assertThat(FakeBitsClient.DEFAULT_CAPABILITIES)
+        .doesNotContain(ClientCapability.WINDOWS_CREDENTIALS, ClientCapability.PERSISTENT_JOBS)
+        .contains(ClientCapability.SUSPEND, ClientCapability.CUSTOM_HEADERS);
+  }
+
+  @Test
+  void createFailuresCanBeScripted() {
+    BitsException boom = new BitsException(Hresult.BG_E_TOO_MANY_JOBS_PER_MACHINE, "scripted");
+    client.failNextCreate(boom);
+    assertThatThrownBy(() -> client.createJob(JobSpec.builder("x").build())).isSameAs(boom);
+    client.createJob(JobSpec.builder("y").build());
+    client.failCreates(boom);
+    assertThatThrownBy(() -> client.createJob(JobSpec.builder("x").build())).isSameAs(boom);
+    client.failCreates(null);
+    client.createJob(JobSpec.builder("z").build());
+    assertThat(client.census().created()).isEqualTo(2);
+  }
+
+  @Test
+  void checkNoActiveJobsListsWhatIsLeft() {
+    ClientJob j = client.createJob(JobSpec.builder("leftover").build());
+    assertThatThrownBy(client::checkNoActiveJobs).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("leftover").hasMessageContaining("SUSPENDED");
+    j.cancel();
+    client.checkNoActiveJobs();
+    assertThat(client.census().alive()).isZero();
+    assertThat(client.census().peak()).isEqualTo(1);
+  }
+
+  @Test
+  void closedClientRefusesNewJobsAndStopsDriving() {
+    ClientJob j = start(URL, tmp.resolve("d.bin"));
+    client.close();
+    client.close();
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.QUEUED);
+    assertThatThrownBy(() -> client.createJob(JobSpec.builder("x").build())).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void urlsResolveAgainstAFakeServerWithItsAuthenticationAndAccessRules() throws IOException {
+    FakeCompactServer server = new FakeCompactServer();
+    FakeBitsClient c = FakeBitsClient.builder().scheduler(clock).server(server).build();
+    UrlGroup g = server.createUrlGroup(UrlPrefix.parse("http://+:8080/Carmine"));
+    g.host("open.bin", src, AccessPolicy.NONE);
+    g.host("users.bin", src, AccessPolicy.parse("D:(A;;GR;;;AU)"));
+    URI open = URI.create("http://server1.example:8080/carmine/OPEN.bin");
+    URI users = URI.create("http://server1.example:8080/Carmine/users.bin");
+
+    ClientJob ok = c.createJob(JobSpec.builder("a").addFile(open, tmp.resolve("1")).start(true).build());
+    ClientJob denied = c.createJob(JobSpec.builder("b").addFile(users, tmp.resolve("2")).start(true).build());
+    tick();
+    assertThat(ok.state()).isEqualTo(JobState.TRANSFERRED);
+    assertThat(denied.state()).isEqualTo(JobState.ERROR);
+    assertThat(denied.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(401));
+    assertThat(g.stats().requests()).isEqualTo(1);
+    assertThat(g.stats().bytesSent()).isEqualTo(1000);
+
+    g.setAuthentication(AuthScheme.DIGEST, true);
+    ClientJob noCreds = c.createJob(JobSpec.builder("c").addFile(users, tmp.resolve("3")).start(true).build());
+    ClientJob creds = c.createJob(JobSpec.builder("d").addFile(users, tmp.resolve("4"))
+        .credentials(Credentials.digest("alice", "pw")).start(true).build());
+    tick();
+    assertThat(noCreds.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(401));
+    assertThat(creds.state()).isEqualTo(JobState.TRANSFERRED);
+
+    g.setAuthentication(AuthScheme.DIGEST, false);
+    c.script(URI.create("http://server1.example:8080/Carmine/late.bin"), FakeJobScript.of(progress(1)));
+    g.host("late.bin", src, AccessPolicy.NONE);
+    ClientJob late = c.createJob(JobSpec.builder("e")
+        .addFile(URI.create("http://server1.example:8080/Carmine/late.bin"), tmp.resolve("5")).start(true).build());
+    tick();
+    g.remove("late.bin"); // removed before the last byte: the final request gets 404
+    tick();
+    assertThat(late.state()).isEqualTo(JobState.ERROR);
+    assertThat(late.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(404));
+  }
+}
