@@ -182,10 +182,11 @@ final class HttpSession implements Closeable {
         c.out.flush();
         resp = HttpResponse.read(c.in);
       } catch (IOException e) {
+        IOException cause = c.fresh && c.socket instanceof SSLSocket ? alertBehind(c, e) : e;
         c.closeQuietly();
         conn = null;
         if (c.fresh) {
-          throw transportError(e, c);
+          throw transportError(cause, c);
         }
         // a kept-alive connection the server closed meanwhile: retry once on a new one
         continue;
@@ -260,6 +261,26 @@ final class HttpSession implements Closeable {
       throw TransferException.transientError(Hresult.BG_E_INVALID_SERVER_RESPONSE, ErrorContext.REMOTE_FILE,
           e.getMessage() == null ? "bad response" : e.getMessage(), e);
     }
+  }
+
+  /**
+   * With TLS 1.3 a server rejects a client certificate (or its absence) only after the client's
+   * handshake finished, so the first write may fail with a broken pipe while the server's alert
+   * waits in the receive buffer: read it to report the real cause.
+   */
+  private static IOException alertBehind(Connection c, IOException e) {
+    if (e instanceof SSLException) {
+      return e;
+    }
+    try {
+      c.socket.setSoTimeout(1000);
+      c.in.read();
+    } catch (SSLException alert) {
+      return alert;
+    } catch (IOException | RuntimeException ignored) {
+      // no alert to find
+    }
+    return e;
   }
 
   static boolean isRedirect(int status) {
