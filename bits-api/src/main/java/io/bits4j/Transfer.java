@@ -29,8 +29,8 @@ public interface Transfer {
    */
   JobProgress progress();
 
-  /** The last known state of each target's job, by client name (targets without a job are absent). */
-  Map<String, JobState> jobStates();
+  /** The last known state of each target's job, in plan order (targets without a job yet are absent). */
+  Map<TransferPlan.Target, JobState> jobStates();
 
   /** A stage completing with the report once cleanup has run; it never completes exceptionally. */
   CompletionStage<TransferReport> result();

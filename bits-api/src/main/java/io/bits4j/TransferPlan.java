@@ -232,9 +232,17 @@ public final class TransferPlan {
       return this;
     }
 
-    /** Adds a download. */
+    /**
+     * Adds a download.
+     *
+     * @throws IllegalArgumentException if the plan already has this client and destination
+     */
     public Builder target(String client, Path destination) {
-      targets.add(new Target(client, destination));
+      Target t = new Target(client, destination);
+      if (targets.contains(t)) {
+        throw new IllegalArgumentException("duplicate target: " + client + " " + destination);
+      }
+      targets.add(t);
       return this;
     }
 

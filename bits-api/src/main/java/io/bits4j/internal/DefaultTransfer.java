@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +49,6 @@ import org.jspecify.annotations.Nullable;
  * lock is held, so a client that calls listeners synchronously from inside {@code cancel()} or
  * {@code complete()} (as the testkit's fakes do) merely queues the next task. The values that
  * {@link #progress()} and {@link #jobStates()} read from other threads are volatile.
- *
- * <p>{@link #jobStates()} keys: the client's name when the plan has one target for that client,
- * otherwise {@code "<client> <destination>"} for each of its targets.
  */
 final class DefaultTransfer implements Transfer {
   /** Consecutive failed observations (client unreachable) after which a job is given up. */
@@ -109,13 +105,10 @@ final class DefaultTransfer implements Transfer {
     this.actor = new SerialExecutor(workers);
     this.onDone = onDone;
     this.started = scheduler.now();
-    Map<String, Integer> perClient = new HashMap<>();
-    plan.targets().forEach(t -> perClient.merge(t.client(), 1, Integer::sum));
     List<Run> list = new ArrayList<>();
     for (TransferPlan.Target t : plan.targets()) {
       BitsClient c = Objects.requireNonNull(clients.get(t.client()), t.client());
-      String key = perClient.get(t.client()) == 1 ? t.client() : t.client() + " " + t.destination();
-      list.add(new Run(t, c, key));
+      list.add(new Run(t, c));
     }
     this.runs = List.copyOf(list);
   }
@@ -163,12 +156,12 @@ final class DefaultTransfer implements Transfer {
   }
 
   @Override
-  public Map<String, JobState> jobStates() {
-    Map<String, JobState> m = new LinkedHashMap<>();
+  public Map<TransferPlan.Target, JobState> jobStates() {
+    Map<TransferPlan.Target, JobState> m = new LinkedHashMap<>();
     for (Run r : runs) {
       JobState s = r.lastState;
       if (s != null) {
-        m.put(r.key, s);
+        m.put(r.target, s);
       }
     }
     return Collections.unmodifiableMap(m);
@@ -710,7 +703,6 @@ final class DefaultTransfer implements Transfer {
   private static final class Run {
     final TransferPlan.Target target;
     final BitsClient client;
-    final String key;
     // actor-confined
     @Nullable ClientJob job;
     @Nullable JobListener listener;
@@ -729,10 +721,9 @@ final class DefaultTransfer implements Transfer {
     volatile @Nullable TargetOutcome outcome;
     volatile @Nullable String problem;
 
-    Run(TransferPlan.Target target, BitsClient client, String key) {
+    Run(TransferPlan.Target target, BitsClient client) {
       this.target = target;
       this.client = client;
-      this.key = key;
     }
   }
 }

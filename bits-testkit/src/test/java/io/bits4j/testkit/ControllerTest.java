@@ -117,7 +117,7 @@ class ControllerTest {
 
     clock.advance(Duration.ofSeconds(1)); // seed and job at 0 s, first progress step at 1 s
     assertThat(t.isDone()).isFalse();
-    assertThat(t.jobStates()).containsEntry("a", JobState.TRANSFERRING);
+    assertThat(t.jobStates()).containsEntry(t.plan().targets().get(0), JobState.TRANSFERRING);
     assertThat(t.progress()).isEqualTo(new JobProgress(SIZE, 4000, 1, 0));
     assertThat(Files.exists(dest("out.bin"))).as("invisible until complete()").isFalse();
 
@@ -140,7 +140,7 @@ class ControllerTest {
       assertThat(j.description()).isEqualTo("bits4j-transfer=" + t.id());
       assertThat(j.state()).isEqualTo(JobState.ACKNOWLEDGED);
     });
-    assertThat(t.jobStates()).containsEntry("a", JobState.ACKNOWLEDGED);
+    assertThat(t.jobStates()).containsEntry(t.plan().targets().get(0), JobState.ACKNOWLEDGED);
     assertThat(t.progress().fraction()).isEqualTo(1.0);
     assertThat(server.operations()).containsExactly(
         "createUrlGroup " + PREFIX,
@@ -194,7 +194,7 @@ class ControllerTest {
         .minimumRetryDelay(Duration.ofSeconds(30))
         .target("a", dest("x")).build());
     clock.advance(Duration.ofSeconds(3));
-    assertThat(t.jobStates()).containsEntry("a", JobState.TRANSIENT_ERROR);
+    assertThat(t.jobStates()).containsEntry(t.plan().targets().get(0), JobState.TRANSIENT_ERROR);
 
     TransferReport r = run(t);
     assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -297,7 +297,7 @@ class ControllerTest {
     a.defaultScript(FakeJobScript.of(progress(100), progress(100), progress(100)));
     Transfer t = controller(a).start(plan().target("a", dest("x")).build());
     clock.advance(Duration.ofSeconds(2));
-    assertThat(t.jobStates()).containsEntry("a", JobState.TRANSFERRING);
+    assertThat(t.jobStates()).containsEntry(t.plan().targets().get(0), JobState.TRANSFERRING);
 
     assertThat(t.cancel()).isTrue();
     TransferReport r = run(t);
@@ -420,7 +420,7 @@ class ControllerTest {
     assertThat(census.created()).isEqualTo(200);
     assertThat(census.peak()).isEqualTo(8);
     assertThat(t.progress()).isEqualTo(new JobProgress(200L * SIZE, 200L * SIZE, 200, 200));
-    assertThat(t.jobStates()).hasSize(200).containsEntry("c0 " + dest("f0"), JobState.ACKNOWLEDGED);
+    assertThat(t.jobStates()).hasSize(200).containsEntry(new TransferPlan.Target("c0", dest("f0")), JobState.ACKNOWLEDGED);
     for (int i = 0; i < 200; i += 37) {
       assertThat(Files.readAllBytes(dest("f" + i))).isEqualTo(bytes);
     }

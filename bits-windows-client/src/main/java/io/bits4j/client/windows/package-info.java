@@ -1,5 +1,7 @@
 /**
- * The Windows BITS client. Not implemented yet: {@code WindowsBitsClient} lands with its own issue; until then this package is empty on purpose.
+ * The Windows BITS client: {@link io.bits4j.client.windows.WindowsBitsClient}, a {@link
+ * io.bits4j.BitsClient} whose jobs are real jobs of the Windows Background Intelligent Transfer
+ * Service, driven through its COM API.
  */
 @NullMarked
 package io.bits4j.client.windows;
