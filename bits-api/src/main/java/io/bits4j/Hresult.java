@@ -173,15 +173,15 @@ public final class Hresult {
   public static final int BG_E_REMOTE_FILE_CHANGED = 0x80200073;
 
   // --- Win32 / WinHTTP codes BITS reports for local files and TLS (as HRESULTs) ---
-  /** HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND): a folder of a local path does not exist. @since 0.1 */
+  /** HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND): a folder of a local path does not exist. */
   public static final int E_PATH_NOT_FOUND = 0x80070003;
-  /** HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION): a file is in use by another process. @since 0.1 */
+  /** HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION): a file is in use by another process. */
   public static final int E_SHARING_VIOLATION = 0x80070020;
-  /** HRESULT_FROM_WIN32(ERROR_DISK_FULL): not enough space on the disk. @since 0.1 */
+  /** HRESULT_FROM_WIN32(ERROR_DISK_FULL): not enough space on the disk. */
   public static final int E_DISK_FULL = 0x80070070;
-  /** ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: the server requires a client certificate. @since 0.1 */
+  /** ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: the server requires a client certificate. */
   public static final int WINHTTP_CLIENT_AUTH_CERT_NEEDED = 0x80072F0C;
-  /** ERROR_WINHTTP_SECURE_FAILURE: the server's certificate could not be validated. @since 0.1 */
+  /** ERROR_WINHTTP_SECURE_FAILURE: the server's certificate could not be validated. */
   public static final int WINHTTP_SECURE_FAILURE = 0x80072F8F;
 
   /** Facility 0x19 base of {@code BG_E_HTTP_ERROR_nnn}. */
