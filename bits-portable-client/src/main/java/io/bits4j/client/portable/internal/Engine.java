@@ -576,12 +576,24 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** Writes a job's state file if it changed since the last write. Failures are logged. */
+  /** Writes a job's state file (unless a concurrent write already covered it). Failures are logged. */
   void persist(PortableJob j) {
+    synchronized (lock) {
+      j.version++;
+    }
     try {
       persistChecked(j);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "cannot write state of " + j.id + ": " + e);
+    }
+  }
+
+  /** Persists on the dispatcher thread: for scheduler tasks, which must not block. */
+  private void persistAsync(PortableJob j) {
+    try {
+      dispatcher.execute(() -> persist(j));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      persist(j);
     }
   }
 
@@ -859,7 +871,7 @@ public final class Engine implements AutoCloseable {
           j.seq = nextSeq++;
           setStateLocked(j, JobState.QUEUED);
         }
-        persist(j);
+        persistAsync(j);
         requestDispatch();
       });
     } else {
@@ -870,7 +882,7 @@ public final class Engine implements AutoCloseable {
           }
           setStateLocked(j, JobState.ERROR);
         }
-        persist(j);
+        persistAsync(j);
       });
     }
   }

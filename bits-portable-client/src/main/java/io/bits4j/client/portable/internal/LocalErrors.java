@@ -9,22 +9,17 @@ import java.util.Locale;
 
 /** Maps local I/O failures to the Win32 HRESULTs BITS reports (context LOCAL_FILE). */
 final class LocalErrors {
-  /** HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND). */
-  static final int PATH_NOT_FOUND = 0x80070003;
-  /** HRESULT_FROM_WIN32(ERROR_DISK_FULL). */
-  static final int DISK_FULL = 0x80070070;
-
   static int hresult(IOException e) {
     if (e instanceof AccessDeniedException) {
       return Hresult.E_ACCESSDENIED;
     }
     if (e instanceof NoSuchFileException) {
-      return PATH_NOT_FOUND;
+      return Hresult.E_PATH_NOT_FOUND;
     }
     String msg = String.valueOf(e instanceof FileSystemException f ? f.getReason() : e.getMessage())
         .toLowerCase(Locale.ROOT);
     if (msg.contains("no space") || msg.contains("disk full") || msg.contains("quota")) {
-      return DISK_FULL;
+      return Hresult.E_DISK_FULL;
     }
     if (msg.contains("permission denied") || msg.contains("read-only")) {
       return Hresult.E_ACCESSDENIED;

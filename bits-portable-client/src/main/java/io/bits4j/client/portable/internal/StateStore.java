@@ -34,8 +34,6 @@ import org.jspecify.annotations.Nullable;
  * directory. Each state file starts with a CRC-32 line so that a damaged file is recognised.
  */
 public final class StateStore implements Closeable {
-  /** HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION): the directory is used by another client. */
-  public static final int SHARING_VIOLATION = 0x80070020;
   static final String HEADER = "# bits4j job state v1 crc32=";
   private static final System.Logger LOG = System.getLogger(StateStore.class.getName());
 
@@ -47,7 +45,7 @@ public final class StateStore implements Closeable {
   /**
    * Opens (creating) a state directory and locks it.
    *
-   * @throws BitsException {@link #SHARING_VIOLATION} if another client holds it; E_ACCESSDENIED /
+   * @throws BitsException {@link io.bits4j.Hresult#E_SHARING_VIOLATION} if another client holds it; E_ACCESSDENIED /
    *     E_FAIL (context LOCAL_FILE) if it cannot be created
    */
   public StateStore(Path dir) {
@@ -72,7 +70,7 @@ public final class StateStore implements Closeable {
       }
       if (l == null) {
         ch.close();
-        throw new BitsException(SHARING_VIOLATION, ErrorContext.LOCAL_FILE,
+        throw new BitsException(io.bits4j.Hresult.E_SHARING_VIOLATION, ErrorContext.LOCAL_FILE,
             "state directory " + this.dir + " is in use by another bits4j client", null);
       }
       this.lockChannel = ch;

@@ -25,10 +25,6 @@ import org.jspecify.annotations.Nullable;
  * default) combined with a job's client certificate from a key store.
  */
 public final class TlsSupport {
-  /** WinHTTP's ERROR_WINHTTP_SECURE_FAILURE as an HRESULT: certificate validation failed. */
-  public static final int SECURE_FAILURE = 0x80072F8F;
-  /** WinHTTP's ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED as an HRESULT. */
-  public static final int CLIENT_AUTH_CERT_NEEDED = 0x80072F0C;
 
   private final @Nullable SSLContext fixed;
   private final TrustManager @Nullable [] trustManagers;
