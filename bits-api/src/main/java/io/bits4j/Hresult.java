@@ -180,9 +180,9 @@ public final class Hresult {
   /** HRESULT_FROM_WIN32(ERROR_DISK_FULL): not enough space on the disk. */
   public static final int E_DISK_FULL = 0x80070070;
   /** ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: the server requires a client certificate. */
-  public static final int WINHTTP_CLIENT_AUTH_CERT_NEEDED = 0x80072F0C;
+  public static final int E_WINHTTP_CLIENT_AUTH_CERT_NEEDED = 0x80072F0C;
   /** ERROR_WINHTTP_SECURE_FAILURE: the server's certificate could not be validated. */
-  public static final int WINHTTP_SECURE_FAILURE = 0x80072F8F;
+  public static final int E_WINHTTP_SECURE_FAILURE = 0x80072F8F;
 
   /** Facility 0x19 base of {@code BG_E_HTTP_ERROR_nnn}. */
   private static final int HTTP_BASE = 0x80190000;
@@ -212,9 +212,9 @@ public final class Hresult {
     put(E_SHARING_VIOLATION, "ERROR_SHARING_VIOLATION",
         "The process cannot access the file because it is being used by another process.");
     put(E_DISK_FULL, "ERROR_DISK_FULL", "There is not enough space on the disk.");
-    put(WINHTTP_CLIENT_AUTH_CERT_NEEDED, "ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED",
+    put(E_WINHTTP_CLIENT_AUTH_CERT_NEEDED, "ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED",
         "The server requires a client certificate, or refused the one presented.");
-    put(WINHTTP_SECURE_FAILURE, "ERROR_WINHTTP_SECURE_FAILURE",
+    put(E_WINHTTP_SECURE_FAILURE, "ERROR_WINHTTP_SECURE_FAILURE",
         "One or more errors were found in the Secure Sockets Layer (SSL) certificate sent by the server.");
     put(E_NOT_LOGGED_ON, "ERROR_NOT_LOGGED_ON",
         "The job owner is not logged on. BITS runs a job only while its owner has an interactive"
