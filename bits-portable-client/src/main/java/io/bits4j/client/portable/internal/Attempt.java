@@ -295,10 +295,11 @@ final class Attempt {
     Instant lastCheckpoint = engine.scheduler.now();
     BandwidthLimiter limiter = engine.limiter;
     int chunk = limiter == null ? BUFFER : limiter.chunkSize(BUFFER);
+    long half = engine.durabilityBytes / 2;
     while (remaining > 0) {
       if (run.stop) {
         ex.abandon();
-        checkpoint(f, ch, position);
+        finalCheckpoint(f, ch, position);
         throw new Stopped();
       }
       int n;
@@ -306,7 +307,7 @@ final class Attempt {
         n = body.read(buffer, 0, (int) Math.min(chunk, remaining));
       } catch (IOException e) {
         ex.abandon();
-        checkpoint(f, ch, position);
+        finalCheckpoint(f, ch, position);
         if (run.stop) {
           throw new Stopped();
         }
@@ -314,19 +315,27 @@ final class Attempt {
       }
       if (n < 0) {
         ex.abandon();
-        checkpoint(f, ch, position);
+        finalCheckpoint(f, ch, position);
         throw withFile(TransferException.transientError(Hresult.BG_E_CONNECTION_CLOSED,
             ErrorContext.GENERAL_TRANSPORT, "connection closed early"), f);
       }
-      long unsynced;
-      synchronized (engine.lock) {
-        unsynced = f.written - f.durable;
-      }
+      // Durability: never more than durabilityBytes un-forced. A flush of the first half runs in
+      // the background while the second half arrives; if it is still running when the window is
+      // full, wait for it (and force synchronously if that is not enough).
       Instant now = engine.scheduler.now();
-      if (unsynced + n >= engine.durabilityBytes
-          || Duration.between(lastCheckpoint, now).compareTo(engine.durabilityInterval) >= 0) {
-        checkpoint(f, ch, position);
+      if (position + n - durable(f) >= engine.durabilityBytes) {
+        awaitFlush();
+        if (position + n - durable(f) >= engine.durabilityBytes) {
+          checkpoint(f, ch, position);
+        }
         lastCheckpoint = now;
+      } else if (pendingFlush == null || pendingFlush.isDone()) {
+        awaitFlush();
+        if (position - durable(f) >= half
+            || Duration.between(lastCheckpoint, now).compareTo(engine.durabilityInterval) >= 0) {
+          startFlush(f, ch, position);
+          lastCheckpoint = now;
+        }
       }
       ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
       final long pos = position;
@@ -351,7 +360,64 @@ final class Attempt {
         engine.await(limiter.take(n), run);
       }
     }
+    awaitFlush();
     ex.finished();
+  }
+
+  private java.util.concurrent.@Nullable Future<?> pendingFlush;
+  private volatile @Nullable TransferException flushError;
+
+  private long durable(FileEntry f) {
+    synchronized (engine.lock) {
+      return f.durable;
+    }
+  }
+
+  private void startFlush(FileEntry f, FileChannel ch, long position) {
+    try {
+      pendingFlush = engine.flusher.submit(() -> {
+        try {
+          checkpoint(f, ch, position);
+        } catch (TransferException e) {
+          flushError = e;
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      pendingFlush = null; // closing: the final checkpoint covers it
+    }
+  }
+
+  /** Waits for a background flush; rethrows its failure. */
+  private void awaitFlush() throws TransferException {
+    java.util.concurrent.Future<?> p = pendingFlush;
+    pendingFlush = null;
+    if (p != null) {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          p.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+          break;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    TransferException e = flushError;
+    if (e != null) {
+      flushError = null;
+      throw e;
+    }
+  }
+
+  /** On the way out after a failure or stop: wait for the background flush, then force the rest. */
+  private void finalCheckpoint(FileEntry f, FileChannel ch, long position) throws TransferException {
+    awaitFlush();
+    checkpoint(f, ch, position);
   }
 
   private HttpSession session(HttpSession.Exchange ex) {
@@ -369,7 +435,7 @@ final class Attempt {
     }
     local(() -> ch.force(false), f);
     synchronized (engine.lock) {
-      if (f.written >= position) {
+      if (f.written >= position && position > f.durable) {
         f.durable = position;
       }
     }

@@ -78,6 +78,8 @@ public final class Engine implements AutoCloseable {
   private final ThreadPoolExecutor workers;
   private final ExecutorService dispatcher;
   private final ExecutorService notifier;
+  /** Background forcing of received data (see {@link Attempt}). */
+  final ExecutorService flusher;
   private final AtomicBoolean dispatchPending = new AtomicBoolean();
   private long nextSeq;
   private boolean closed;
@@ -98,6 +100,9 @@ public final class Engine implements AutoCloseable {
     this.workers.allowCoreThreadTimeOut(true);
     this.dispatcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> daemon(r, "bits4j-scheduler"));
     this.notifier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> daemon(r, "bits4j-notify"));
+    AtomicInteger fn = new AtomicInteger();
+    this.flusher = java.util.concurrent.Executors.newFixedThreadPool(workerCount,
+        r -> daemon(r, "bits4j-flush-" + fn.incrementAndGet()));
     try {
       load();
     } catch (RuntimeException e) {
@@ -582,7 +587,7 @@ public final class Engine implements AutoCloseable {
       j.version++;
     }
     try {
-      persistChecked(j);
+      persistChecked(j, true);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "cannot write state of " + j.id + ": " + e);
     }
@@ -603,7 +608,7 @@ public final class Engine implements AutoCloseable {
       synchronized (lock) {
         j.version++;
       }
-      persistChecked(j);
+      persistChecked(j, false);
     } catch (IOException e) {
       TransferException t = TransferException.fatal(LocalErrors.hresult(e), ErrorContext.LOCAL_FILE,
           "cannot write job state: " + e, e);
@@ -612,7 +617,11 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  private void persistChecked(PortableJob j) throws IOException {
+  /**
+   * Writes the state file. Checkpoints skip forcing the directory: if a crash loses that rename, the
+   * previous file (an older, still valid offset) remains.
+   */
+  private void persistChecked(PortableJob j, boolean syncDirectory) throws IOException {
     synchronized (j.persistLock) {
       Properties p;
       long v;
@@ -626,7 +635,7 @@ public final class Engine implements AutoCloseable {
         }
         p = j.toProperties();
       }
-      store.write(j.id, p);
+      store.write(j.id, p, syncDirectory);
       synchronized (lock) {
         j.writtenVersion = Math.max(j.writtenVersion, v);
       }
@@ -928,6 +937,7 @@ public final class Engine implements AutoCloseable {
   private void shutdownExecutors() {
     dispatcher.shutdownNow();
     workers.shutdownNow();
+    flusher.shutdown();
     notifier.shutdown();
     try {
       notifier.awaitTermination(5, TimeUnit.SECONDS);

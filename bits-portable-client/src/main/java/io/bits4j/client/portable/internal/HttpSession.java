@@ -293,11 +293,11 @@ final class HttpSession implements Closeable {
     if (e instanceof SSLHandshakeException || e instanceof SSLException) {
       String lower = msg.toLowerCase(Locale.ROOT);
       if (lower.contains("certificate_required") || lower.contains("bad_certificate")) {
-        return TransferException.fatal(Hresult.WINHTTP_CLIENT_AUTH_CERT_NEEDED, ErrorContext.GENERAL_TRANSPORT,
+        return TransferException.fatal(Hresult.E_WINHTTP_CLIENT_AUTH_CERT_NEEDED, ErrorContext.GENERAL_TRANSPORT,
             "the server refused the client certificate (or needs one): " + msg, e);
       }
       if (e instanceof SSLHandshakeException) {
-        return TransferException.fatal(Hresult.WINHTTP_SECURE_FAILURE, ErrorContext.GENERAL_TRANSPORT,
+        return TransferException.fatal(Hresult.E_WINHTTP_SECURE_FAILURE, ErrorContext.GENERAL_TRANSPORT,
             "TLS handshake failed: " + msg, e);
       }
     }

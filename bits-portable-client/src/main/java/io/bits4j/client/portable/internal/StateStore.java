@@ -157,11 +157,12 @@ public final class StateStore implements Closeable {
   }
 
   /**
-   * Replaces a job's state file atomically and durably.
+   * Replaces a job's state file atomically: the new content is forced before the rename, and with
+   * {@code syncDirectory} the rename itself is forced too.
    *
    * @throws IOException if the file system fails
    */
-  public void write(JobId id, Properties state) throws IOException {
+  public void write(JobId id, Properties state, boolean syncDirectory) throws IOException {
     byte[] bytes = encode(state);
     Path target = file(id);
     Path tmp = dir.resolve("job-" + id.uuid() + ".state.tmp");
@@ -185,7 +186,9 @@ public final class StateStore implements Closeable {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
     }
-    forceDirectory(dir);
+    if (syncDirectory) {
+      forceDirectory(dir);
+    }
   }
 
   /** Deletes a job's state file. */
