@@ -1,5 +1,6 @@
 package io.bits4j.client.portable;
 
+import io.bits4j.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bits4j.ClientJob;
@@ -24,7 +25,7 @@ class FaultInjectionTest {
   Path source;
   TestServer server;
   TcpFaultProxy proxy;
-  ManualScheduler clock;
+  ManualClock clock;
   PortableBitsClient client;
 
   @BeforeEach
@@ -32,7 +33,7 @@ class FaultInjectionTest {
     source = TestFiles.generate(tmp.resolve("src"), 3_000_000, 50);
     server = new TestServer(source);
     proxy = TcpFaultProxy.builder(server.address()).start();
-    clock = new ManualScheduler();
+    clock = new ManualClock();
     client = PortableBitsClient.builder().stateDirectory(tmp.resolve("state")).scheduler(clock)
         .readTimeout(Duration.ofMillis(400)).build();
   }

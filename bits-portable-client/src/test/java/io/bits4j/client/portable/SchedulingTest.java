@@ -1,5 +1,6 @@
 package io.bits4j.client.portable;
 
+import io.bits4j.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bits4j.ClientJob;
@@ -22,13 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SchedulingTest {
   @TempDir Path tmp;
   TestServer server;
-  ManualScheduler clock;
+  ManualClock clock;
   PortableBitsClient client;
 
   @BeforeEach
   void setUp() throws IOException {
     server = new TestServer(TestFiles.generate(tmp.resolve("src"), 4_000_000, 30));
-    clock = new ManualScheduler();
+    clock = new ManualClock();
   }
 
   @AfterEach
@@ -124,7 +125,7 @@ class SchedulingTest {
 
   @Test
   void bandwidthLimiterMeetsItsRateOnTheManualClock() {
-    ManualScheduler c = new ManualScheduler();
+    ManualClock c = new ManualClock();
     BandwidthLimiter l = new BandwidthLimiter(c, 100_000);
     Instant start = c.now();
     long total = 0;
@@ -149,8 +150,8 @@ class SchedulingTest {
     ClientJob j = client.createJob(JobSpec.builder("bw").priority(JobPriority.FOREGROUND)
         .addFile(server.uri("/f"), tmp.resolve("bw")).start(true).build());
     for (int i = 0; i < 10_000 && j.state() != JobState.TRANSFERRED; i++) {
-      await("a limiter wait or the end", () -> clock.pending() > 0 || j.state() == JobState.TRANSFERRED);
-      clock.advanceToNext();
+      await("a limiter wait or the end", () -> clock.pendingTasks() > 0 || j.state() == JobState.TRANSFERRED);
+      clock.nextDueTime().ifPresent(clock::advanceTo);
     }
     assertThat(j.state()).isEqualTo(JobState.TRANSFERRED);
     double seconds = Duration.between(start, clock.now()).toNanos() / 1e9;

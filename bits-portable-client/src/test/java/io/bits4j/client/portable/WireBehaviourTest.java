@@ -1,5 +1,6 @@
 package io.bits4j.client.portable;
 
+import io.bits4j.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bits4j.ClientJob;
@@ -25,14 +26,14 @@ class WireBehaviourTest {
   @TempDir Path tmp;
   TestServer server;
   Path source;
-  ManualScheduler clock;
+  ManualClock clock;
   PortableBitsClient client;
 
   @BeforeEach
   void setUp() throws IOException {
     source = TestFiles.generate(tmp.resolve("source.bin"), 2_000_000, 2);
     server = new TestServer(source);
-    clock = new ManualScheduler();
+    clock = new ManualClock();
     client = PortableBitsClient.builder().stateDirectory(tmp.resolve("state")).scheduler(clock)
         .readTimeout(Duration.ofMillis(500)).build();
   }
