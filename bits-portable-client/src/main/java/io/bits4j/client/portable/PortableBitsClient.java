@@ -42,6 +42,23 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p>HTTP: a small blocking HTTP/1.1 client over {@code Socket}/{@code SSLSocket} (keep-alive,
+ * {@code Accept-Encoding: identity}, redirects up to 10 hops and never from HTTPS to HTTP, Basic and
+ * Digest (MD5, SHA-256) for server and proxy, CONNECT tunnels with {@code Proxy-Authorization}).
+ * Proxies: {@link io.bits4j.ProxyUsage#OVERRIDE} uses the job's {@code host:port} list and bypass
+ * patterns ({@code *} wildcards, {@code <local>}); PRECONFIG and AUTODETECT use the builder's {@link
+ * ProxySelector} (HTTP and SOCKS proxies); NO_PROXY connects directly. A 200 answer to a ranged
+ * request restarts the file from zero if its validators changed, and is a transient
+ * BG_E_INSUFFICIENT_RANGE_SUPPORT error otherwise; a {@code Retry-After} shorter than the job's
+ * retry delay is honoured.
+ *
+ * <p>Errors: HTTP statuses become {@code BG_E_HTTP_ERROR_nnn} (context REMOTE_FILE; 408, 409, 429
+ * and 5xx other than 501/505 are transient, the rest fatal); connect failures, cut connections and
+ * silent connections (read timeout) are transient; local I/O failures are fatal with context
+ * LOCAL_FILE. A connection lost after progress is retried at once, up to three times without
+ * progress, then the job waits in TRANSIENT_ERROR for its minimum retry delay; with no progress for
+ * its no-progress timeout it goes to ERROR. All of this is timed by the builder's {@link Scheduler}.
+ *
  * <p>Scheduling: FOREGROUND jobs run concurrently (up to the number of transfer workers); other jobs
  * run one at a time, HIGH before NORMAL before LOW, and jobs of one priority take turns every time
  * slice. Listeners are called on a notification thread owned by the client. Credentials: Basic and

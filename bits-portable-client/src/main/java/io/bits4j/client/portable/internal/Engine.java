@@ -98,7 +98,7 @@ public final class Engine implements AutoCloseable {
     this.workers = new ThreadPoolExecutor(workerCount, workerCount, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> daemon(r, "bits4j-transfer-" + n.incrementAndGet()));
     this.workers.allowCoreThreadTimeOut(true);
-    this.dispatcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> daemon(r, "bits4j-scheduler"));
+    this.dispatcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> daemon(r, "bits4j-dispatch"));
     this.notifier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> daemon(r, "bits4j-notify"));
     AtomicInteger fn = new AtomicInteger();
     this.flusher = java.util.concurrent.Executors.newFixedThreadPool(workerCount,
