@@ -187,6 +187,32 @@ class JobLifecycleTest {
   }
 
   @Test
+  void transientErrorSurvivesARestartAndRetriesAfterTheDelay() throws Exception {
+    client.close();
+    io.bits4j.testkit.ManualClock clock = new io.bits4j.testkit.ManualClock();
+    client = PortableBitsClient.builder().stateDirectory(tmp.resolve("state")).scheduler(clock).build();
+    for (int i = 0; i < 4; i++) {
+      server.faults.add(TestServer.Fault.status(503, null));
+    }
+    ClientJob job = client.createJob(JobSpec.builder("t").minimumRetryDelay(Duration.ofSeconds(30))
+        .addFile(server.uri("/f"), tmp.resolve("t.bin")).start(true).build());
+    TestFiles.await("transient error", Duration.ofSeconds(10), () -> job.state() == JobState.TRANSIENT_ERROR);
+    server.faults.clear();
+    client.close();
+    io.bits4j.testkit.ManualClock clock2 = new io.bits4j.testkit.ManualClock();
+    client = PortableBitsClient.builder().stateDirectory(tmp.resolve("state")).scheduler(clock2).build();
+    ClientJob again = client.job(job.id());
+    assertThat(again.state()).isEqualTo(JobState.TRANSIENT_ERROR);
+    assertThat(again.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(503));
+    assertThat(again.transientErrorCount()).isEqualTo(1);
+    clock2.advance(Duration.ofSeconds(29));
+    assertThat(again.state()).isEqualTo(JobState.TRANSIENT_ERROR);
+    clock2.advance(Duration.ofSeconds(1));
+    assertThat(settle(again)).isEqualTo(JobState.TRANSFERRED);
+    again.complete();
+  }
+
+  @Test
   void addFileToTransferredJobAndResume() throws Exception {
     ClientJob job = client.createJob(JobSpec.builder("add")
         .addFile(server.uri("/f"), tmp.resolve("1.bin")).start(true).build());

@@ -120,7 +120,10 @@ public final class Engine implements AutoCloseable {
   }
 
   private void load() {
-    for (Properties p : store.loadAll()) {
+    List<Properties> states = new ArrayList<>(store.loadAll());
+    // queue order after a restart: creation order
+    states.sort(Comparator.comparing(p -> p.getProperty("created", "")));
+    for (Properties p : states) {
       PortableJob j;
       try {
         j = PortableJob.fromProperties(this, p);

@@ -62,6 +62,8 @@ final class HttpSession implements Closeable {
   private final HttpAuth.State serverAuth = new HttpAuth.State();
   private final HttpAuth.State proxyAuth = new HttpAuth.State();
   private @Nullable Connection conn;
+  /** The socket being connected or handshaken, so that {@link #close()} can interrupt it. */
+  private volatile @Nullable Socket connecting;
   private volatile boolean closed;
 
   HttpSession(Net net, JobNet job) {
@@ -477,6 +479,10 @@ final class HttpSession implements Closeable {
     try {
       boolean httpProxy = proxy.type() == Proxy.Type.HTTP;
       socket = proxy.type() == Proxy.Type.SOCKS ? new Socket(proxy) : new Socket();
+      connecting = socket;
+      if (closed) {
+        socket.close();
+      }
       socket.setTcpNoDelay(true);
       socket.setReceiveBufferSize(1 << 20);
       InetSocketAddress target;
@@ -591,6 +597,7 @@ final class HttpSession implements Closeable {
   @Override
   public void close() {
     closed = true;
+    closeQuietly(connecting);
     Connection c = conn;
     if (c != null) {
       c.closeQuietly();
