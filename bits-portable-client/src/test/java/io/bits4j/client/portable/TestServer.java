@@ -71,6 +71,7 @@ final class TestServer implements AutoCloseable {
   volatile boolean headContentLength = true;
   volatile boolean sendValidators = true;
   volatile int headStatus = 200;
+  volatile String contentEncoding;
   volatile long bytesPerSecond;
   /** Basic credentials "user:password" required, if set. */
   volatile String basicAuth;
@@ -287,7 +288,9 @@ final class TestServer implements AutoCloseable {
       }
       long len = end - start + 1;
       write(out, (partial ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + start + "-" + end + "/" + size
-          + "\r\n" : "HTTP/1.1 200 OK\r\n") + validators + "Content-Length: " + len + "\r\n\r\n");
+          + "\r\n" : "HTTP/1.1 200 OK\r\n") + validators
+          + (contentEncoding != null ? "Content-Encoding: " + contentEncoding + "\r\n" : "")
+          + "Content-Length: " + len + "\r\n\r\n");
       long limit = fault == null ? Long.MAX_VALUE : fault.cutAfter();
       ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
       long pos = start;

@@ -326,6 +326,14 @@ class WireBehaviourTest {
   }
 
   @Test
+  void compressedBodyIsRefused() throws Exception {
+    server.contentEncoding = "gzip";
+    ClientJob job = start(tmp.resolve("out"), JobSpec.builder("gz"));
+    assertThat(settle(job)).isEqualTo(JobState.ERROR);
+    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.BG_E_INVALID_SERVER_RESPONSE);
+  }
+
+  @Test
   void emptyFileTransfers() throws Exception {
     Path empty = Files.createFile(tmp.resolve("empty"));
     server.replace(empty);

@@ -168,6 +168,13 @@ final class Attempt {
   private void handleGet(HttpSession.Exchange ex, FileEntry f, FileChannel ch, long offset)
       throws TransferException, Stopped {
     HttpResponse r = ex.response;
+    String encoding = r.header("Content-Encoding").orElse("identity").strip();
+    if ((r.status == 200 || r.status == 206) && !encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
+      // we asked for identity; compressed bytes cannot be resumed by range (anchors P9)
+      ex.abandon();
+      throw withFile(TransferException.fatal(Hresult.BG_E_INVALID_SERVER_RESPONSE, ErrorContext.REMOTE_FILE,
+          "the server sent Content-Encoding: " + encoding + " although the client asked for identity"), f);
+    }
     String etag = r.header("ETag").orElse(null);
     String lm = r.header("Last-Modified").orElse(null);
     if (r.status == 206) {
