@@ -165,7 +165,7 @@ class JobLifecycleTest {
   @Test
   void jobsPersistAcrossClientsAndTheDirectoryIsLocked() throws Exception {
     Path dest = tmp.resolve("p.bin");
-    ClientJob job = client.createJob(JobSpec.builder("persist").description("d")
+    ClientJob job = client.createJob(JobSpec.builder("persist").description("d \u2713 \u65e5\u672c")
         .addFile(server.uri("/f"), dest).build());
     assertThatThrownBy(() -> PortableBitsClient.builder().stateDirectory(tmp.resolve("state")).build())
         .isInstanceOf(BitsException.class)
@@ -177,7 +177,7 @@ class JobLifecycleTest {
     client = PortableBitsClient.builder().stateDirectory(tmp.resolve("state")).build();
     ClientJob again = client.job(job.id());
     assertThat(again.displayName()).isEqualTo("persist");
-    assertThat(again.description()).isEqualTo("d");
+    assertThat(again.description()).isEqualTo("d \u2713 \u65e5\u672c");
     assertThat(again.state()).isEqualTo(JobState.SUSPENDED);
     assertThat(again.files()).hasSize(1);
     again.resume();

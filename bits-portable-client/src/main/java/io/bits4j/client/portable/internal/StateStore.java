@@ -6,7 +6,6 @@ import io.bits4j.JobId;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -99,7 +98,9 @@ public final class StateStore implements Closeable {
 
   /** Encodes properties with the CRC header. */
   static byte[] encode(Properties p) {
-    StringWriter w = new StringWriter();
+    // store(OutputStream) escapes everything outside printable ASCII as \\uXXXX (store(Writer)
+    // would write it raw), so the file is pure ASCII and lossless for any string
+    java.io.ByteArrayOutputStream w = new java.io.ByteArrayOutputStream();
     try {
       p.store(w, null);
     } catch (IOException e) {
@@ -107,7 +108,7 @@ public final class StateStore implements Closeable {
     }
     StringBuilder body = new StringBuilder();
     List<String> lines = new ArrayList<>();
-    for (String line : w.toString().split("\n")) {
+    for (String line : w.toString(StandardCharsets.ISO_8859_1).split("\n")) {
       String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
       if (!l.startsWith("#") && !l.isEmpty()) {
         lines.add(l);
