@@ -325,6 +325,31 @@ class WireBehaviourTest {
     assertThat(job.error().orElseThrow().context()).isEqualTo(ErrorContext.LOCAL_FILE);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "HTTP/1.1 206 Partial Content\\r\\nContent-Length: 10\\r\\n\\r\\n0123456789 | 0x80200013",
+      "HTTP/1.1 206 Partial Content\\r\\nContent-Range: bytes 5-9/10\\r\\nContent-Length: 5\\r\\n\\r\\n56789 | 0x8020001B",
+      "HTTP/1.1 206 Partial Content\\r\\nContent-Range: bytes 0-9/10\\r\\nContent-Length: 4\\r\\n\\r\\n0123 | 0x8020001B",
+      "HTTP/1.1 206 Partial Content\\r\\nContent-Range: bytes 0-9/10\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\na\\r\\n0123456789\\r\\n0\\r\\n\\r\\n | 0x80200013",
+      "HTTP/1.1 206 Partial Content\\r\\nContent-Range: bytes 0-99999999999999999999/10\\r\\nContent-Length: 10\\r\\n\\r\\n0123456789 | 0x80200013",
+      "HTTP/1.1 200 OK\\r\\nConnection: close\\r\\n\\r\\n0123456789 | 0x80200013",
+      "HTTP/1.1 200 OK\\r\\nContent-Length: 10\\r\\nContent-Length: 11\\r\\n\\r\\n0123456789 | 0x8020001B",
+      "HTTP/1.1 2xx Nonsense\\r\\n\\r\\n | 0x8020001B",
+      // a short body (timeout after 4 bytes of progress), then the immediate retry's ranged request
+      // gets a 200 with absent validators: no range support
+      "HTTP/1.1 200 OK\\r\\nContent-Length: 10\\r\\n\\r\\n0123 | 0x80200013",
+  })
+  void malformedDataResponsesAreTransientErrors(String response, String hresult) throws Exception {
+    String get = response.strip().replace("\\r\\n", "\r\n");
+    server.raw.put("/bad", r -> r.method().equals("HEAD")
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 10\r\nETag: \"x\"\r\n\r\n" : get);
+    ClientJob job = client.createJob(JobSpec.builder("bad").addFile(server.uri("/bad"), tmp.resolve("out"))
+        .start(true).build());
+    awaitState(job, JobState.TRANSIENT_ERROR);
+    assertThat(Hresult.hex(job.error().orElseThrow().hresult())).isEqualTo(hresult.strip());
+    job.cancel();
+  }
+
   @Test
   void compressedBodyIsRefused() throws Exception {
     server.contentEncoding = "gzip";

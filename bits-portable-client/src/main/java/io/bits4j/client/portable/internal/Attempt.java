@@ -34,7 +34,7 @@ final class Attempt {
     }
   }
 
-  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)",
+  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)",
       Pattern.CASE_INSENSITIVE);
   static final int BUFFER = 64 * 1024;
 
