@@ -1,5 +1,7 @@
 /**
- * The compact server on Netty. Not implemented yet: {@code NettyCompactServer} lands with its own issue; until then this package is empty on purpose.
+ * The compact server on Netty: {@link io.bits4j.server.netty.NettyCompactServer}, an HTTP/HTTPS
+ * range server implementing {@link io.bits4j.CompactServer}, and its {@link
+ * io.bits4j.server.netty.ServerLimits}.
  */
 @NullMarked
 package io.bits4j.server.netty;

@@ -1,0 +1,77 @@
+package io.bits4j.server.netty.internal;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.TextStyle;
+import java.time.temporal.ChronoField;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+/**
+ * HTTP-date (RFC 9110 §5.6.7): formats IMF-fixdate, parses IMF-fixdate and the two obsolete
+ * forms (RFC 850, asctime). Pure Java; thread-safe.
+ */
+public final class HttpDates {
+  private HttpDates() {}
+
+  private static final DateTimeFormatter IMF = DateTimeFormatter
+      .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+
+  private static final DateTimeFormatter RFC850 = new DateTimeFormatterBuilder()
+      .appendText(ChronoField.DAY_OF_WEEK, TextStyle.FULL)
+      .appendLiteral(", ")
+      .appendValue(ChronoField.DAY_OF_MONTH, 2)
+      .appendLiteral('-')
+      .appendText(ChronoField.MONTH_OF_YEAR, TextStyle.SHORT)
+      .appendLiteral('-')
+      .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+      .appendLiteral(' ')
+      .appendPattern("HH:mm:ss")
+      .appendLiteral(" GMT")
+      .toFormatter(Locale.US);
+
+  private static final DateTimeFormatter ASCTIME = new DateTimeFormatterBuilder()
+      .appendText(ChronoField.DAY_OF_WEEK, TextStyle.SHORT)
+      .appendLiteral(' ')
+      .appendText(ChronoField.MONTH_OF_YEAR, TextStyle.SHORT)
+      .appendLiteral(' ')
+      .padNext(2)
+      .appendValue(ChronoField.DAY_OF_MONTH)
+      .appendLiteral(' ')
+      .appendPattern("HH:mm:ss")
+      .appendLiteral(' ')
+      .appendValue(ChronoField.YEAR, 4)
+      .toFormatter(Locale.US);
+
+  /** IMF-fixdate of an instant (seconds precision), e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. */
+  public static String format(long epochSecond) {
+    return IMF.format(Instant.ofEpochSecond(epochSecond));
+  }
+
+  /** Epoch seconds of an HTTP-date in any of the three forms; empty if it is not one. */
+  public static OptionalLong parse(String text) {
+    String s = text.strip();
+    if (s.length() < 24 || s.length() > 40) {
+      return OptionalLong.empty();
+    }
+    for (DateTimeFormatter f : new DateTimeFormatter[] {IMF, RFC850, ASCTIME}) {
+      try {
+        var parsed = f.withZone(ZoneOffset.UTC).parse(s);
+        LocalDateTime t = LocalDateTime.of(parsed.get(ChronoField.YEAR), parsed.get(ChronoField.MONTH_OF_YEAR),
+            parsed.get(ChronoField.DAY_OF_MONTH), parsed.get(ChronoField.HOUR_OF_DAY),
+            parsed.get(ChronoField.MINUTE_OF_HOUR), parsed.get(ChronoField.SECOND_OF_MINUTE));
+        if (t.getDayOfWeek() != DayOfWeek.of(parsed.get(ChronoField.DAY_OF_WEEK))) {
+          return OptionalLong.empty();
+        }
+        return OptionalLong.of(t.toEpochSecond(ZoneOffset.UTC));
+      } catch (java.time.DateTimeException e) {
+        // try the next form
+      }
+    }
+    return OptionalLong.empty();
+  }
+}

@@ -1,0 +1,491 @@
+package io.bits4j.server.netty.internal;
+
+import io.bits4j.Principal;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's request handling: validation, routing, authentication, access check,
+ * connection limit, then the range engine's plan written with zero-copy regions (plain HTTP) or
+ * chunked reads (TLS, bandwidth limits). Requests are answered strictly in order; while an
+ * authentication runs off the event loop, later pipelined requests wait. Per connection, event
+ * loop only.
+ */
+final class HttpHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger ACCESS = LoggerFactory.getLogger("io.bits4j.server.access");
+  private static final Set<String> KNOWN_METHODS =
+      Set.of("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+  private static final int TLS_CHUNK = 64 * 1024;
+  /** Responses (each holding an open file) queued on one connection before later requests wait unopened. */
+  private static final int MAX_IN_FLIGHT = 8;
+  /** Pipelined requests a connection may have waiting; more closes it. */
+  private static final int MAX_WAITING = 256;
+  private static final int THROTTLED_CHUNK = 16 * 1024;
+
+  private final ServerCore core;
+  private final int port;
+  private final boolean secure;
+  /** Whether the handshake of this connection required a client certificate. */
+  private final boolean clientCertificate;
+  private final RequestTimer timer;
+  private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>();
+  private boolean suspended;
+  private boolean draining;
+  private boolean closing;
+  private int inFlight;
+
+  HttpHandler(ServerCore core, int port, boolean secure, boolean clientCertificate, RequestTimer timer) {
+    this.core = core;
+    this.port = port;
+    this.secure = secure;
+    this.clientCertificate = clientCertificate;
+    this.timer = timer;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (msg instanceof HttpRequest req) {
+        timer.headersComplete();
+        if (closing) {
+          return;
+        }
+        if (suspended || inFlight >= MAX_IN_FLIGHT || !waiting.isEmpty()) {
+          if (waiting.size() >= MAX_WAITING) {
+            ServerCore.LOG.debug("closing {}: more than {} pipelined requests", ctx.channel(), MAX_WAITING);
+            closing = true;
+            ctx.close();
+            return;
+          }
+          waiting.add(req);
+          ctx.channel().config().setAutoRead(false);
+          return;
+        }
+        handle(ctx, req);
+      }
+      // request bodies (HttpContent) are read and dropped: GET and HEAD need none
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // TLS garbage, resets, file errors mid-send: never answered with a trace, just closed
+    ServerCore.LOG.debug("closing {}: {}", ctx.channel(), cause.toString());
+    ctx.close();
+  }
+
+  /** Per-request context. */
+  private final class Exchange {
+    final HttpRequest req;
+    final long startNanos = System.nanoTime();
+    final boolean keepAlive;
+    final boolean head;
+    @Nullable GroupImpl group;
+    String suffix = "";
+    Principal principal = Principal.ANONYMOUS;
+    boolean counted;
+
+    Exchange(HttpRequest req) {
+      this.req = req;
+      this.keepAlive = HttpUtil.isKeepAlive(req);
+      this.head = req.method().equals(HttpMethod.HEAD);
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, HttpRequest req) {
+    Exchange ex = new Exchange(req);
+    DecoderResult dr = req.decoderResult();
+    if (dr.isFailure()) {
+      Throwable c = dr.cause();
+      if (c instanceof TooLongHttpLineException) {
+        error(ctx, ex, HttpResponseStatus.REQUEST_URI_TOO_LONG, true);
+      } else if (c instanceof TooLongHttpHeaderException) {
+        error(ctx, ex, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, true);
+      } else {
+        error(ctx, ex, HttpResponseStatus.BAD_REQUEST, true);
+      }
+      return;
+    }
+    HttpVersion v = req.protocolVersion();
+    if (v.majorVersion() != 1 || (v.minorVersion() != 0 && v.minorVersion() != 1)) {
+      error(ctx, ex, HttpResponseStatus.BAD_REQUEST, true);
+      return;
+    }
+    String method = req.method().name();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      HttpResponseStatus s = KNOWN_METHODS.contains(method)
+          ? HttpResponseStatus.METHOD_NOT_ALLOWED : HttpResponseStatus.NOT_IMPLEMENTED;
+      boolean hasBody = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+      send(ctx, ex, simple(s, ex.head), hasBody || !ex.keepAlive, Map.of("Allow", "GET, HEAD"));
+      return;
+    }
+    List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);
+    if (hosts.size() > 1 || (v.minorVersion() == 1 && hosts.isEmpty())) {
+      error(ctx, ex, HttpResponseStatus.BAD_REQUEST, true);
+      return;
+    }
+    String host = hosts.isEmpty() ? null : Routes.hostOf(hosts.get(0));
+    if (!hosts.isEmpty() && host == null) {
+      error(ctx, ex, HttpResponseStatus.BAD_REQUEST, true);
+      return;
+    }
+    var target = RequestPath.parse(req.uri());
+    if (target.isEmpty()) {
+      error(ctx, ex, HttpResponseStatus.BAD_REQUEST, true);
+      return;
+    }
+    InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+    Routes routes = core.routes();
+    Routes.Port rp = routes.port(port);
+    if (rp != null && (rp.secure() != secure || (rp.clientCertificate() && !clientCertificate))) {
+      // the port was re-created with other security since this connection was accepted
+      closing = true;
+      ctx.close();
+      return;
+    }
+    GroupImpl g = routes.route(port, host, local.getAddress(), target.get().group());
+    if (g == null) {
+      error(ctx, ex, HttpResponseStatus.NOT_FOUND, false);
+      return;
+    }
+    ex.group = g;
+    ex.suffix = target.get().suffix();
+    HostedFileImpl file = g.lookup(ex.suffix);
+    if (file == null) {
+      error(ctx, ex, HttpResponseStatus.NOT_FOUND, false);
+      return;
+    }
+    if (g.schemes().isEmpty()) {
+      authorized(ctx, ex, file, Principal.ANONYMOUS);
+      return;
+    }
+    var future = core.authenticator.authenticate(g, req, ctx.channel(), secure);
+    if (future.isDone()) {
+      afterAuth(ctx, ex, file, future.join());
+      return;
+    }
+    suspended = true;
+    ctx.channel().config().setAutoRead(false);
+    future.whenComplete((r, t) -> ctx.executor().execute(() -> {
+      Authenticator.Result res = r != null ? r : new Authenticator.Result(null, List.of(), true);
+      afterAuth(ctx, ex, file, res);
+      suspended = false;
+      drain(ctx);
+    }));
+  }
+
+  /** Handles waiting requests while nothing blocks them; reading resumes when none wait. */
+  private void drain(ChannelHandlerContext ctx) {
+    if (draining) {
+      return; // a response completed inside handle(): the outer loop goes on
+    }
+    draining = true;
+    try {
+      while (!suspended && !closing && inFlight < MAX_IN_FLIGHT && !waiting.isEmpty() && ctx.channel().isActive()) {
+        handle(ctx, waiting.poll());
+      }
+    } finally {
+      draining = false;
+    }
+    if (!suspended && waiting.isEmpty() && !closing) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void afterAuth(ChannelHandlerContext ctx, Exchange ex, HostedFileImpl file, Authenticator.Result r) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    if (r.overloaded()) {
+      send(ctx, ex, simple(HttpResponseStatus.SERVICE_UNAVAILABLE, ex.head), !ex.keepAlive, Map.of("Retry-After", "1"));
+      return;
+    }
+    Principal principal = r.principal();
+    if (principal == null) {
+      List<String> challenges = r.challenges();
+      if (challenges.isEmpty()) {
+        // only client certificates are enabled and none was accepted
+        error(ctx, ex, HttpResponseStatus.FORBIDDEN, false);
+        return;
+      }
+      FullHttpResponse resp = simple(HttpResponseStatus.UNAUTHORIZED, ex.head);
+      for (String c : challenges) {
+        resp.headers().add(HttpHeaderNames.WWW_AUTHENTICATE, c);
+      }
+      send(ctx, ex, resp, !ex.keepAlive, Map.of());
+      return;
+    }
+    authorized(ctx, ex, file, principal);
+  }
+
+  private void authorized(ChannelHandlerContext ctx, Exchange ex, HostedFileImpl file, Principal principal) {
+    ex.principal = principal;
+    if (!file.access().allowsDownload(principal)) {
+      error(ctx, ex, HttpResponseStatus.FORBIDDEN, false);
+      return;
+    }
+    GroupImpl g = Objects.requireNonNull(ex.group);
+    int limit = g.connectionLimitRaw();
+    if (limit > 0) {
+      if (g.active.incrementAndGet() > limit) {
+        g.active.decrementAndGet();
+        send(ctx, ex, simple(HttpResponseStatus.SERVICE_UNAVAILABLE, ex.head), !ex.keepAlive, Map.of("Retry-After", "1"));
+        return;
+      }
+    } else {
+      g.active.incrementAndGet();
+    }
+    boolean released = false;
+    try {
+      released = serve(ctx, ex, file);
+    } finally {
+      if (!released) {
+        g.active.decrementAndGet();
+      }
+    }
+  }
+
+  /** The file's validators from one open plus stats bracketing it; null if it is gone. */
+  private record Opened(FileChannel channel, RangeEngine.Representation rep) {}
+
+  private static @Nullable Opened open(Path path) throws IOException {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      BasicFileAttributes before = Files.readAttributes(path, BasicFileAttributes.class);
+      FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+      boolean ok = false;
+      try {
+        BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class);
+        long size = ch.size();
+        if (!after.isRegularFile() || size != after.size() || size != before.size()
+            || !after.lastModifiedTime().equals(before.lastModifiedTime())
+            || !Objects.equals(before.fileKey(), after.fileKey())) {
+          continue; // replaced or written while we looked: look again
+        }
+        long mtimeNanos = after.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+        String key = after.fileKey() == null ? "0" : Integer.toHexString(after.fileKey().hashCode());
+        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeNanos) + "-" + key + "\"";
+        ok = true;
+        return new Opened(ch, new RangeEngine.Representation(size, Math.floorDiv(mtimeNanos, 1_000_000_000L), etag));
+      } finally {
+        if (!ok) {
+          ch.close();
+        }
+      }
+    }
+    throw new IOException("file keeps changing while being opened: " + path);
+  }
+
+  /** Writes the file response; true if the response's completion will release the group slot. */
+  private boolean serve(ChannelHandlerContext ctx, Exchange ex, HostedFileImpl file) {
+    GroupImpl g = Objects.requireNonNull(ex.group);
+    Opened opened;
+    try {
+      opened = open(file.source());
+    } catch (NoSuchFileException e) {
+      ServerCore.LOG.warn("hosted file {} of {} is gone: {}", file.suffix(), g.prefix(), file.source());
+      error(ctx, ex, HttpResponseStatus.NOT_FOUND, false);
+      return false;
+    } catch (AccessDeniedException e) {
+      ServerCore.LOG.warn("hosted file {} of {} cannot be read: {}", file.suffix(), g.prefix(), file.source());
+      error(ctx, ex, HttpResponseStatus.NOT_FOUND, false);
+      return false;
+    } catch (IOException e) {
+      ServerCore.LOG.warn("hosted file {} of {} cannot be opened: {}", file.suffix(), g.prefix(), e.toString());
+      error(ctx, ex, HttpResponseStatus.NOT_FOUND, false);
+      return false;
+    }
+    HttpHeaders reqHeaders = ex.req.headers();
+    RangeEngine.Plan plan = RangeEngine.plan(ex.head, reqHeaders::getAll, opened.rep(), boundary());
+    HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(plan.status()));
+    for (Map.Entry<String, String> h : plan.headers()) {
+      resp.headers().add(h.getKey(), h.getValue());
+    }
+    common(resp, ex.keepAlive);
+    inFlight++;
+    timer.responding = true;
+    ctx.write(resp);
+    boolean body = plan.sendBody() && !ex.head && plan.contentLength() > 0;
+    TokenBucket bucket = g.bucket();
+    if (!body) {
+      try {
+        opened.channel().close();
+      } catch (IOException e) {
+        // ignore
+      }
+    } else if (!secure && bucket == null && plan.body().size() == 1
+        && plan.body().get(0) instanceof RangeEngine.FileSlice s) {
+      // the common case: one zero-copy region owning the descriptor (native sendfile with epoll)
+      ctx.write(new DefaultFileRegion(opened.channel(), s.offset(), s.length()))
+          .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    } else {
+      SharedFile sf = new SharedFile(opened.channel(), opened.rep().length());
+      ChannelHandlerContext chunkedCtx = ctx.pipeline().context(ChunkedWriteHandler.class);
+      try {
+        for (RangeEngine.Segment seg : plan.body()) {
+          if (seg instanceof RangeEngine.Bytes b) {
+            ctx.write(Unpooled.wrappedBuffer(b.data()));
+          } else if (seg instanceof RangeEngine.FileSlice s) {
+            if (!secure && bucket == null) {
+              ctx.write(new SliceRegion(sf, s.offset(), s.length())).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            } else {
+              int chunk = bucket == null ? TLS_CHUNK : (int) Math.min(THROTTLED_CHUNK, bucket.burst());
+              // a failed slice (file shrank) must cut the connection, never let the next write finish it short
+              ctx.write(new SliceInput(sf, s.offset(), s.length(), chunk, bucket, chunkedCtx))
+                  .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            }
+          }
+        }
+      } finally {
+        sf.release();
+      }
+    }
+    long bytes = body ? plan.contentLength() : 0;
+    ChannelFuture last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    last.addListener((ChannelFutureListener) f -> {
+      g.active.decrementAndGet();
+      inFlight--;
+      timer.responding = inFlight > 0;
+      drain(ctx);
+      g.count(plan.status(), f.isSuccess() ? bytes : 0);
+      log(ex, plan.status(), plan.ranges(), f.isSuccess() ? bytes : -1);
+      if (!f.isSuccess()) {
+        ServerCore.LOG.debug("response aborted on {}: {}", f.channel(), String.valueOf(f.cause()));
+        f.channel().close();
+      } else if (!ex.keepAlive) {
+        f.channel().close();
+      }
+    });
+    if (!ex.keepAlive) {
+      closing = true;
+    }
+    return true;
+  }
+
+  private static String boundary() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return "bits4j" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+  }
+
+  private void common(HttpResponse resp, boolean keepAlive) {
+    resp.headers().set(HttpHeaderNames.DATE, HttpDates.format(System.currentTimeMillis() / 1000));
+    if (!keepAlive) {
+      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else {
+      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+  }
+
+  private static FullHttpResponse simple(HttpResponseStatus status, boolean head) {
+    byte[] text = (status.code() + " " + status.reasonPhrase() + "\n").getBytes(StandardCharsets.US_ASCII);
+    ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(text);
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=US-ASCII");
+    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, text.length);
+    return r;
+  }
+
+  private void error(ChannelHandlerContext ctx, Exchange ex, HttpResponseStatus status, boolean close) {
+    send(ctx, ex, simple(status, ex.head), close || !ex.keepAlive, Map.of());
+  }
+
+  private void send(ChannelHandlerContext ctx, Exchange ex, FullHttpResponse resp, boolean close, Map<String, String> extra) {
+    extra.forEach((k, v) -> resp.headers().set(k, v));
+    common(resp, !close);
+    GroupImpl g = ex.group;
+    int status = resp.status().code();
+    if (g != null) {
+      g.count(status, 0);
+    }
+    log(ex, status, List.of(), 0);
+    inFlight++;
+    timer.responding = true;
+    ChannelFuture f = ctx.writeAndFlush(resp);
+    f.addListener((ChannelFutureListener) x -> {
+      inFlight--;
+      timer.responding = inFlight > 0;
+      drain(ctx);
+    });
+    if (close) {
+      closing = true;
+      waiting.clear();
+      f.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private void log(Exchange ex, int status, List<long[]> ranges, long bytes) {
+    if (!ACCESS.isInfoEnabled()) {
+      return;
+    }
+    StringBuilder r = new StringBuilder();
+    for (long[] x : ranges) {
+      if (r.length() > 0) {
+        r.append(',');
+      }
+      if (r.length() > 200) {
+        r.append("...");
+        break;
+      }
+      r.append(x[0]).append('-').append(x[1]);
+    }
+    long ms = (System.nanoTime() - ex.startNanos) / 1_000_000;
+    ACCESS.info("{} {} {} {} {} range={} bytes={} ms={}", ex.group == null ? "-" : ex.group.prefix(),
+        ex.req.method().name(), ex.suffix.isEmpty() ? "-" : ex.suffix, ex.principal, status,
+        r.length() == 0 ? "-" : r, bytes, ms);
+  }
+}

@@ -1,0 +1,109 @@
+package io.bits4j.server.netty.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Splits a request-target into the URL group segment and the suffix, refusing anything that
+ * could reach beyond a registered suffix: encoded slashes or backslashes, NUL and control
+ * characters, {@code .} and {@code ..} segments (also percent-encoded), double encoding ({@code
+ * %25}), empty segments, bad UTF-8. Only the decoded strings are looked up in the routing
+ * table; the file system never sees them. Pure Java; thread-safe.
+ */
+public final class RequestPath {
+  private RequestPath() {}
+
+  /**
+   * A decoded target.
+   *
+   * @param group the first path segment
+   * @param suffix the rest after the first {@code /} (may be empty)
+   */
+  public record Target(String group, String suffix) {}
+
+  /** Parses an origin-form or absolute-form target; empty means 400 Bad Request. */
+  public static Optional<Target> parse(String uri) {
+    String path = uri;
+    if (!path.startsWith("/")) {
+      int scheme = path.indexOf("://");
+      if (scheme <= 0) {
+        return Optional.empty();
+      }
+      String s = path.substring(0, scheme);
+      if (!s.equalsIgnoreCase("http") && !s.equalsIgnoreCase("https")) {
+        return Optional.empty();
+      }
+      int slash = path.indexOf('/', scheme + 3);
+      path = slash < 0 ? "/" : path.substring(slash);
+    }
+    int q = path.indexOf('?');
+    if (q >= 0) {
+      path = path.substring(0, q);
+    }
+    int hash = path.indexOf('#');
+    if (hash >= 0) {
+      return Optional.empty();
+    }
+    if (path.length() > 8192) {
+      return Optional.empty();
+    }
+    String[] raw = path.substring(1).split("/", -1);
+    StringBuilder suffix = new StringBuilder();
+    String group = "";
+    for (int i = 0; i < raw.length; i++) {
+      String seg = decode(raw[i]);
+      if (seg == null || seg.equals(".") || seg.equals("..")) {
+        return Optional.empty();
+      }
+      if (i == 0) {
+        group = seg;
+      } else {
+        if (i > 1) {
+          suffix.append('/');
+        }
+        suffix.append(seg); // empty segments never match a registered suffix: 404
+      }
+    }
+    return Optional.of(new Target(group, suffix.toString()));
+  }
+
+  /** Percent-decodes one segment; null if it is not acceptable. */
+  private static String decode(String seg) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(seg.length());
+    for (int i = 0; i < seg.length(); i++) {
+      char c = seg.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= seg.length()) {
+          return null;
+        }
+        int hi = Character.digit(seg.charAt(i + 1), 16);
+        int lo = Character.digit(seg.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          return null;
+        }
+        int b = hi * 16 + lo;
+        if (b == '/' || b == '\\' || b == '%' || b < 0x20 || b == 0x7F) {
+          return null;
+        }
+        out.write(b);
+        i += 2;
+      } else if (c < 0x21 || c == 0x7F || c == '\\' || c > 0x7E) {
+        return null;
+      } else {
+        out.write(c);
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(out.toByteArray())).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+}

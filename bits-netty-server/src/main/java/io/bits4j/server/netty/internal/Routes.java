@@ -1,0 +1,147 @@
+package io.bits4j.server.netty.internal;
+
+import io.bits4j.AuthScheme;
+import io.bits4j.UrlPrefix;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The immutable routing snapshot: per port, the URL groups in HTTP.SYS precedence (strong
+ * wildcard {@code +}, then explicit host, then weak wildcard {@code *}). Replaced as a whole when
+ * groups change; request threads read it without locking.
+ */
+final class Routes {
+  static final Routes EMPTY = new Routes(Map.of());
+
+  /** One port's groups. */
+  record Port(boolean secure, boolean clientCertificate, List<GroupImpl> strong, List<GroupImpl> explicit,
+      List<GroupImpl> weak) {}
+
+  private final Map<Integer, Port> ports;
+
+  private Routes(Map<Integer, Port> ports) {
+    this.ports = ports;
+  }
+
+  static Routes of(Collection<GroupImpl> groups) {
+    Map<Integer, List<GroupImpl>> byPort = new HashMap<>();
+    for (GroupImpl g : groups) {
+      byPort.computeIfAbsent(g.prefix().port(), k -> new ArrayList<>()).add(g);
+    }
+    Map<Integer, Port> ports = new HashMap<>();
+    byPort.forEach((port, list) -> {
+      List<GroupImpl> strong = new ArrayList<>();
+      List<GroupImpl> explicit = new ArrayList<>();
+      List<GroupImpl> weak = new ArrayList<>();
+      boolean cc = false;
+      for (GroupImpl g : list) {
+        switch (g.prefix().hostKind()) {
+          case STRONG_WILDCARD -> strong.add(g);
+          case WEAK_WILDCARD -> weak.add(g);
+          default -> explicit.add(g);
+        }
+        cc |= g.schemes().contains(AuthScheme.CLIENT_CERTIFICATE);
+      }
+      ports.put(port, new Port(list.get(0).prefix().isSecure(), cc, List.copyOf(strong), List.copyOf(explicit),
+          List.copyOf(weak)));
+    });
+    return new Routes(Map.copyOf(ports));
+  }
+
+  @Nullable Port port(int port) {
+    return ports.get(port);
+  }
+
+  /**
+   * The group for a request.
+   *
+   * @param port the local port the request came in on
+   * @param host the Host header's host part, or null
+   * @param local the local address of the connection
+   * @param segment the first path segment, decoded
+   */
+  @Nullable GroupImpl route(int port, @Nullable String host, InetAddress local, String segment) {
+    Port p = ports.get(port);
+    if (p == null) {
+      return null;
+    }
+    for (GroupImpl g : p.strong()) {
+      if (g.prefix().path().equalsIgnoreCase(segment)) {
+        return g;
+      }
+    }
+    for (GroupImpl g : p.explicit()) {
+      if (g.prefix().path().equalsIgnoreCase(segment) && hostMatches(g.prefix(), host, local)) {
+        return g;
+      }
+    }
+    for (GroupImpl g : p.weak()) {
+      if (g.prefix().path().equalsIgnoreCase(segment)) {
+        return g;
+      }
+    }
+    return null;
+  }
+
+  private static boolean hostMatches(UrlPrefix prefix, @Nullable String host, InetAddress local) {
+    String ph = prefix.host();
+    if (host != null && ph.equalsIgnoreCase(host)) {
+      return true;
+    }
+    UrlPrefix.HostKind kind = prefix.hostKind();
+    if (kind == UrlPrefix.HostKind.IPV4 || kind == UrlPrefix.HostKind.IPV6) {
+      InetAddress a = literal(ph);
+      if (a == null) {
+        return false;
+      }
+      if (a.equals(local)) {
+        return true; // connected to the prefix's address: whatever name the client used
+      }
+      if (host != null) {
+        InetAddress h = literal(host);
+        return h != null && h.equals(a);
+      }
+      return false;
+    }
+    return false;
+  }
+
+  /** Parses an IP literal (IPv6 with or without brackets) without any name lookup. */
+  static @Nullable InetAddress literal(String text) {
+    String s = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+    boolean ipv4 = !s.isEmpty() && s.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+    boolean ipv6 = s.indexOf(':') >= 0 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+    if (!ipv4 && !ipv6) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(s); // a literal: no lookup
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  /** The host part of a Host header value, lower case, or null if malformed. */
+  static @Nullable String hostOf(String hostHeader) {
+    String h = hostHeader.strip();
+    if (h.isEmpty()) {
+      return null;
+    }
+    if (h.startsWith("[")) {
+      int close = h.indexOf(']');
+      if (close < 0) {
+        return null;
+      }
+      return h.substring(0, close + 1).toLowerCase(Locale.ROOT);
+    }
+    int colon = h.indexOf(':');
+    return (colon < 0 ? h : h.substring(0, colon)).toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,403 @@
+package io.bits4j.server.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bits4j.AccessPolicy;
+import io.bits4j.AuthScheme;
+import io.bits4j.BitsException;
+import io.bits4j.GroupStats;
+import io.bits4j.HostedFile;
+import io.bits4j.Hresult;
+import io.bits4j.UrlGroup;
+import io.bits4j.UrlPrefix;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** URL groups, routing, methods, limits and file life cycle of the Netty server. */
+class NettyCompactServerTest {
+  @TempDir
+  Path dir;
+  NettyCompactServer server;
+  int port;
+  Path file;
+  UrlGroup group;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = NettyCompactServer.builder().workerThreads(2).build();
+    port = TestSupport.freePort();
+    file = TestSupport.file(dir, "f.bin", 10_000);
+    group = server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/Carmine"));
+    group.host("f.bin", file, AccessPolicy.NONE);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void jdkHttpClientDownloadsFullAndRange() throws Exception {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    URI url = URI.create("http://127.0.0.1:" + port + "/Carmine/f.bin");
+    HttpResponse<byte[]> full = client.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(full.statusCode()).isEqualTo(200);
+    assertThat(full.body()).isEqualTo(Files.readAllBytes(file));
+    assertThat(full.headers().firstValue("content-length")).contains("10000");
+    HttpResponse<byte[]> part = client.send(HttpRequest.newBuilder(url).header("Range", "bytes=9990-").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(part.statusCode()).isEqualTo(206);
+    assertThat(part.body()).isEqualTo(TestSupport.read(file, 9990, 9999));
+    HttpResponse<Void> head = client.send(HttpRequest.newBuilder(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.discarding());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("content-length")).contains("10000");
+  }
+
+  @Test
+  void groupLifecycleAndCheckUrl() throws Exception {
+    UrlPrefix p = group.prefix();
+    assertThat(server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/CARMINE"))).isSameAs(group);
+    assertThat(server.findUrlGroup(p)).containsSame(group);
+    assertThat(server.urlGroups()).containsExactly(group);
+    assertThat(group.contains("F.BIN")).isTrue();
+    assertThat(group.find("f.bin").map(HostedFile::source)).contains(file.toAbsolutePath());
+    assertThatThrownBy(() -> group.host("f.bin", file, AccessPolicy.NONE))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_ALREADY_EXISTS));
+    assertThatThrownBy(() -> group.host("missing", dir.resolve("nope"), AccessPolicy.NONE))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_FILE_NOT_FOUND));
+    assertThatThrownBy(() -> group.host("dir", dir, AccessPolicy.NONE))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_ACCESSDENIED));
+    assertThatThrownBy(() -> group.host("../x", file, AccessPolicy.NONE))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
+    try (RawHttp c = RawHttp.plain(port)) {
+      assertThat(c.request("GET", "/carmine/F.Bin").status()).isEqualTo(200);
+      assertThat(group.remove("F.BIN")).isTrue();
+      assertThat(group.remove("f.bin")).isFalse();
+      assertThat(c.request("GET", "/Carmine/f.bin").status()).isEqualTo(404);
+    }
+    assertThat(server.deleteUrlGroup(p)).isTrue();
+    assertThat(server.deleteUrlGroup(p)).isFalse();
+    group.delete(); // idempotent
+    assertThatThrownBy(() -> group.files())
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_NOT_FOUND));
+    // the port closed with its last group
+    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
+    // and opens again on demand
+    UrlGroup again = server.createUrlGroup(p);
+    again.host("f.bin", file, AccessPolicy.NONE);
+    try (RawHttp c = RawHttp.plain(port)) {
+      assertThat(c.request("GET", "/Carmine/f.bin").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void hostedFileHandleRemovesItself() throws Exception {
+    HostedFile h = group.host("g.bin", file, AccessPolicy.NONE);
+    assertThat(h.url("127.0.0.1")).isEqualTo(URI.create("http://127.0.0.1:" + port + "/Carmine/g.bin"));
+    assertThat(h.remove()).isTrue();
+    assertThat(h.remove()).isFalse();
+    assertThat(group.contains("g.bin")).isFalse();
+  }
+
+  @Test
+  void routingPrecedenceStrongOverExplicitOverWeak() throws Exception {
+    Path a = TestSupport.file(dir, "a.bin", 1);
+    Path b = TestSupport.file(dir, "b.bin", 2);
+    Path c = TestSupport.file(dir, "c.bin", 3);
+    int p2 = TestSupport.freePort();
+    server.createUrlGroup(UrlPrefix.parse("http://*:" + p2 + "/G")).host("x", a, AccessPolicy.NONE);
+    UrlGroup explicit = server.createUrlGroup(UrlPrefix.parse("http://localhost:" + p2 + "/G"));
+    explicit.host("x", b, AccessPolicy.NONE);
+    try (RawHttp conn = RawHttp.plain(p2)) {
+      assertThat(conn.request("GET", "/G/x").body()).hasSize(1); // Host 127.0.0.1: no explicit match -> weak
+      conn.sendRaw("GET /g/x HTTP/1.1\r\nHost: LOCALHOST:1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(conn.read(false).body()).hasSize(2); // explicit beats weak
+    }
+    UrlGroup strong = server.createUrlGroup(UrlPrefix.parse("http://+:" + p2 + "/G"));
+    strong.host("x", c, AccessPolicy.NONE);
+    try (RawHttp conn = RawHttp.plain(p2)) {
+      conn.sendRaw("GET /G/x HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(conn.read(false).body()).hasSize(3); // strong beats explicit
+    }
+  }
+
+  @Test
+  void explicitAddressThenWildcardWidensTheListener() throws Exception {
+    int p2 = TestSupport.freePort();
+    Path a = TestSupport.file(dir, "a.bin", 1);
+    Path b = TestSupport.file(dir, "b.bin", 2);
+    server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + p2 + "/A")).host("x", a, AccessPolicy.NONE);
+    server.createUrlGroup(UrlPrefix.parse("http://+:" + p2 + "/B")).host("x", b, AccessPolicy.NONE);
+    try (RawHttp conn = RawHttp.plain(p2)) {
+      assertThat(conn.request("GET", "/A/x").body()).hasSize(1);
+      assertThat(conn.request("GET", "/B/x").body()).hasSize(2);
+    }
+    assertThat(server.deleteUrlGroup(UrlPrefix.parse("http://+:" + p2 + "/B"))).isTrue();
+    try (RawHttp conn = RawHttp.plain(p2)) {
+      assertThat(conn.request("GET", "/A/x").status()).isEqualTo(200);
+      assertThat(conn.request("GET", "/B/x").status()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void ipv6LoopbackPrefix() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.net.NetworkInterface.networkInterfaces()
+        .flatMap(java.net.NetworkInterface::inetAddresses)
+        .anyMatch(x -> x instanceof java.net.Inet6Address && x.isLoopbackAddress()), "no ::1 on this machine");
+    int p6 = TestSupport.freePort();
+    server.createUrlGroup(UrlPrefix.parse("http://[::1]:" + p6 + "/Six")).host("f.bin", file, AccessPolicy.NONE);
+    HttpClient client = HttpClient.newHttpClient();
+    HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("http://[::1]:" + p6 + "/Six/f.bin"))
+        .header("Range", "bytes=0-9").build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(206);
+    assertThat(r.body()).isEqualTo(TestSupport.read(file, 0, 9));
+  }
+
+  @Test
+  void manyPipelinedRequestsAreAnsweredInOrder() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      sb.append("GET /Carmine/f.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=").append(i * 10).append('-').append(i * 10 + i % 7)
+          .append("\r\n\r\n");
+    }
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.sendRaw(sb.toString().getBytes(StandardCharsets.US_ASCII));
+      for (int i = 0; i < 100; i++) {
+        RawHttp.Response r = c.read(false);
+        assertThat(r.status()).isEqualTo(206);
+        assertThat(r.body()).isEqualTo(TestSupport.read(file, i * 10, i * 10 + i % 7));
+      }
+    }
+    try (RawHttp c = RawHttp.plain(port)) {
+      // an abusive pipeline (far more than 256 waiting) is cut, not buffered without bound
+      c.socket.setReceiveBufferSize(4096);
+      byte[] one = "GET /Carmine/f.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      byte[] many = new byte[one.length * 2000];
+      for (int i = 0; i < 2000; i++) {
+        System.arraycopy(one, 0, many, i * one.length, one.length);
+      }
+      try {
+        c.sendRaw(many);
+      } catch (java.net.SocketException reset) {
+        // the server may already have closed
+      }
+      long got = c.drain();
+      assertThat(got).isLessThan(2000L * 10_000);
+    }
+  }
+
+  @Test
+  void aKeptAliveConnectionNeverReachesAPortRecreatedForHttps() throws Exception {
+    try (RawHttp c = RawHttp.plain(port)) {
+      assertThat(c.request("GET", "/Carmine/f.bin").status()).isEqualTo(200);
+      server.deleteUrlGroup(group.prefix());
+      server.setSslCertificate(port, TestSupport.pki().serverIdentity());
+      server.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/Carmine")).host("f.bin", file, AccessPolicy.NONE);
+      c.sendRaw("GET /Carmine/f.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(c.closedByPeer()).isTrue();
+    }
+  }
+
+  @Test
+  void httpAndHttpsCannotShareAPort() {
+    assertThatThrownBy(() -> server.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/Other")))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
+  }
+
+  @Test
+  void negotiateAndNtlmAreNotImplemented() {
+    for (AuthScheme s : new AuthScheme[] {AuthScheme.NEGOTIATE, AuthScheme.NTLM}) {
+      assertThatThrownBy(() -> group.setAuthentication(s, true))
+          .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_NOTIMPL));
+    }
+    assertThat(group.authentication()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"})
+  void knownMethodsGet405WithAllow(String method) throws Exception {
+    try (RawHttp c = RawHttp.plain(port)) {
+      RawHttp.Response r = c.request(method, "/Carmine/f.bin");
+      assertThat(r.status()).isEqualTo(405);
+      assertThat(r.header("Allow")).contains("GET, HEAD");
+    }
+  }
+
+  @Test
+  void unknownMethodGets501AndMissingHostGets400() throws Exception {
+    try (RawHttp c = RawHttp.plain(port)) {
+      assertThat(c.request("BREW", "/Carmine/f.bin").status()).isEqualTo(501);
+    }
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.sendRaw("GET /Carmine/f.bin HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(c.read(false).status()).isEqualTo(400);
+      assertThat(c.closedByPeer()).isTrue();
+    }
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.sendRaw("GET /Carmine/f.bin HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      RawHttp.Response r = c.read(false);
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).hasSize(10_000);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/Carmine/../Carmine/f.bin", "/Carmine/%2e%2e/f.bin", "/Carmine/f.bin%2f", "/Carmine%2ff.bin",
+      "/Carmine/f%5c.bin", "/Carmine/f.bin%00", "/Carmine/%252e%252e/f.bin", "/Carmine\\f.bin", "/Carmine/./f.bin",
+      "/Carmine/f.bin%zz", "/Carmine/%c0%ae%c0%ae/f.bin", "*", "ftp://x/Carmine/f.bin"})
+  void traversalAndEncodingTricksNeverReachTheFileSystem(String target) throws Exception {
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.sendRaw(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      RawHttp.Response r = c.read(false);
+      assertThat(r.status()).isIn(400, 404);
+      assertThat(r.text()).doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void absoluteFormAndQueryAreAccepted() throws Exception {
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.sendRaw(("GET http://127.0.0.1:" + port + "/Carmine/f.bin?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      assertThat(c.read(false).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void deletedFileIs404AndReplacedFileGetsNewValidators() throws Exception {
+    try (RawHttp c = RawHttp.plain(port)) {
+      String etag1 = c.request("HEAD", "/Carmine/f.bin").header("ETag").orElseThrow();
+      Path replacement = TestSupport.file(dir, "new.bin", 10_000);
+      Files.setLastModifiedTime(replacement, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+      Files.move(replacement, file, StandardCopyOption.REPLACE_EXISTING);
+      RawHttp.Response r = c.request("HEAD", "/Carmine/f.bin");
+      assertThat(r.header("ETag").orElseThrow()).isNotEqualTo(etag1);
+      assertThat(r.header("Last-Modified")).contains("Wed, 01 Jan 2020 00:00:00 GMT");
+      assertThat(c.request("GET", "/Carmine/f.bin", "Range: bytes=0-1", "If-Range: " + etag1).status()).isEqualTo(200);
+      Files.delete(file);
+      assertThat(c.request("GET", "/Carmine/f.bin").status()).isEqualTo(404);
+      assertThat(group.contains("f.bin")).isTrue(); // still hosted: a file put back is served again
+    }
+  }
+
+  @Test
+  void statsCountRequestsBytesAndStatuses() throws Exception {
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.request("GET", "/Carmine/f.bin");
+      c.request("GET", "/Carmine/f.bin", "Range: bytes=0-9");
+      c.request("GET", "/Carmine/nope");
+    }
+    GroupStats s = awaitStats(3);
+    assertThat(s.bytesSent()).isEqualTo(10_010);
+    assertThat(s.statuses()).containsEntry(200, 1L).containsEntry(206, 1L).containsEntry(404, 1L);
+    assertThat(s.activeConnections()).isZero();
+  }
+
+  private GroupStats awaitStats(long requests) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    GroupStats s = group.stats();
+    while (s.requests() < requests && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+      s = group.stats();
+    }
+    return s;
+  }
+
+  @Test
+  void connectionLimitAnswers503WithRetryAfter() throws Exception {
+    Path big = TestSupport.sparse(dir, "big.bin", 256L << 20);
+    group.host("big.bin", big, AccessPolicy.NONE);
+    group.setConnectionLimit(1);
+    assertThat(group.connectionLimit()).isEqualTo(1);
+    try (RawHttp slow = RawHttp.plain(port); RawHttp other = RawHttp.plain(port)) {
+      slow.socket.setReceiveBufferSize(4096);
+      slow.sendRaw("GET /Carmine/big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      // the first response is in flight (the client is not reading): the second is refused
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (group.stats().activeConnections() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      RawHttp.Response r = other.request("GET", "/Carmine/f.bin");
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.header("Retry-After")).contains("1");
+    }
+  }
+
+  @Test
+  void bandwidthLimitValidatesAndThrottles() throws Exception {
+    assertThatThrownBy(() -> group.setBandwidthLimit(1023))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
+    group.setBandwidthLimit(40_000);
+    assertThat(group.bandwidthLimit()).isEqualTo(40_000);
+    Path f = TestSupport.file(dir, "t.bin", 60_000);
+    group.host("t.bin", f, AccessPolicy.NONE);
+    long t0 = System.nanoTime();
+    try (RawHttp c = RawHttp.plain(port)) {
+      RawHttp.Response r = c.request("GET", "/Carmine/t.bin");
+      assertThat(r.body()).isEqualTo(Files.readAllBytes(f));
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    // burst 10,000 B, then 50,000 B at 40,000 B/s: at least ~1.25 s
+    assertThat(seconds).isGreaterThan(1.0);
+    group.setBandwidthLimit(0);
+  }
+
+  @Test
+  void fileShrinkingMidSendAbortsTheConnection() throws Exception {
+    Path big = TestSupport.sparse(dir, "shrink.bin", 512L << 20);
+    group.host("shrink.bin", big, AccessPolicy.NONE);
+    try (RawHttp c = RawHttp.plain(port)) {
+      shrinkWhileSending(c, big, "/Carmine/shrink.bin");
+    }
+  }
+
+  @Test
+  void fileShrinkingMidSendAbortsTheTlsConnection() throws Exception {
+    Path big = TestSupport.sparse(dir, "shrink.bin", 512L << 20);
+    int tlsPort = TestSupport.freePort();
+    server.setSslCertificate(tlsPort, TestSupport.pki().serverIdentity());
+    server.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + tlsPort + "/S")).host("shrink.bin", big, AccessPolicy.NONE);
+    try (RawHttp c = new RawHttp(tlsPort, TestSupport.pki().clientContext(false, "TLS"))) {
+      shrinkWhileSending(c, big, "/S/shrink.bin");
+    }
+  }
+
+  private static void shrinkWhileSending(RawHttp c, Path big, String path) throws Exception {
+    c.sendRaw(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    byte[] head = new byte[64];
+    assertThat(c.socket.getInputStream().read(head)).isPositive();
+    try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(1 << 20);
+    }
+    long got = c.drain();
+    assertThat(got).isLessThan(256L << 20); // never the promised 512 MiB: the connection was cut
+  }
+
+  @Test
+  void closeIsIdempotentAndRefusesNewGroups() {
+    server.close();
+    server.close();
+    assertThatThrownBy(() -> server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/X")))
+        .isInstanceOf(IllegalStateException.class);
+  }
+}

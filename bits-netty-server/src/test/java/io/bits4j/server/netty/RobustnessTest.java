@@ -1,0 +1,135 @@
+package io.bits4j.server.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bits4j.AccessPolicy;
+import io.bits4j.UrlPrefix;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Oversized, slow, idle and malformed requests, over raw sockets. */
+class RobustnessTest {
+  static Path dir;
+  static NettyCompactServer server;
+  static int port;
+
+  @BeforeAll
+  static void start() throws IOException {
+    dir = Files.createTempDirectory("robust");
+    server = NettyCompactServer.builder().workerThreads(2)
+        .limits(ServerLimits.DEFAULTS.withHeaderTimeout(Duration.ofMillis(400)).withIdleTimeout(Duration.ofMillis(800))
+            .withMaxConnections(20))
+        .build();
+    port = TestSupport.freePort();
+    server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/R"))
+        .host("f.bin", TestSupport.file(dir, "f.bin", 100), AccessPolicy.NONE);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    server.close();
+    try (var s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  static RawHttp.Response raw(String request) throws IOException {
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.sendRaw(request.getBytes(StandardCharsets.ISO_8859_1));
+      RawHttp.Response r = c.read(false);
+      assertThat(r.text()).doesNotContain("Exception").doesNotContain("\tat ");
+      return r;
+    }
+  }
+
+  @Test
+  void requestLineOver4KiBIs414AndClosed() throws IOException {
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.sendRaw(("GET /R/" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      assertThat(c.read(false).status()).isEqualTo(414);
+      assertThat(c.closedByPeer()).isTrue();
+    }
+    assertThat(raw("GET /R/" + "a".repeat(4000) + " HTTP/1.1\r\nHost: x\r\n\r\n").status()).isEqualTo(404);
+  }
+
+  @Test
+  void headersOver16KiBAre431AndClosed() throws IOException {
+    try (RawHttp c = RawHttp.plain(port)) {
+      StringBuilder sb = new StringBuilder("GET /R/f.bin HTTP/1.1\r\nHost: x\r\n");
+      for (int i = 0; i < 40; i++) {
+        sb.append("X-Filler-").append(i).append(": ").append("v".repeat(500)).append("\r\n");
+      }
+      c.sendRaw(sb.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+      assertThat(c.read(false).status()).isEqualTo(431);
+      assertThat(c.closedByPeer()).isTrue();
+    }
+  }
+
+  @Test
+  void slowHeadersGet408AndTheConnectionCloses() throws IOException {
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.sendRaw("GET /R/f.bin HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII)); // never finished
+      RawHttp.Response r = c.read(false);
+      assertThat(r.status()).isEqualTo(408);
+      assertThat(c.closedByPeer()).isTrue();
+    }
+  }
+
+  @Test
+  void idleKeepAliveConnectionsAreClosed() throws IOException {
+    try (RawHttp c = RawHttp.plain(port)) {
+      assertThat(c.request("GET", "/R/f.bin").status()).isEqualTo(200);
+      long t0 = System.nanoTime();
+      assertThat(c.closedByPeer()).isTrue();
+      assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(10_000);
+    }
+  }
+
+  @Test
+  void connectionsBeyondTheCapAreClosed() throws Exception {
+    Socket[] held = new Socket[20];
+    try {
+      for (int i = 0; i < held.length; i++) {
+        held[i] = new Socket("127.0.0.1", port);
+      }
+      // bounded polling: the server has accepted all 20 once one more is refused
+      boolean refused = false;
+      for (int attempt = 0; attempt < 50 && !refused; attempt++) {
+        try (Socket extra = new Socket("127.0.0.1", port)) {
+          extra.setSoTimeout(2000);
+          extra.getOutputStream().write("GET /R/f.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          InputStream in = extra.getInputStream();
+          refused = in.read() < 0;
+        } catch (IOException e) {
+          refused = true;
+        }
+      }
+      assertThat(refused).isTrue();
+    } finally {
+      for (Socket s : held) {
+        if (s != null) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void malformedRequestsAre400() throws IOException {
+    assertThat(raw("GET\r\n\r\n").status()).isEqualTo(400);
+    assertThat(raw("GET /R/f.bin HTTP/2.0\r\nHost: x\r\n\r\n").status()).isEqualTo(400);
+    assertThat(raw("GET /R/f.bin HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").status()).isEqualTo(400);
+    assertThat(raw("GET /R/f.bin HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n").status()).isEqualTo(400);
+    assertThat(raw("GET /R/f.bin HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n").status()).isEqualTo(400);
+    assertThat(raw("GET /R/f.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n").status())
+        .isIn(400, 200);
+  }
+}
