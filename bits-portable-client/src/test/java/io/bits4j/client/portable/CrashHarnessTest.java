@@ -1,7 +1,10 @@
 package io.bits4j.client.portable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bits4j.BitsException;
+import io.bits4j.Hresult;
 import io.bits4j.client.portable.internal.StateStoreAccess;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue point 4: a child JVM downloading 256 MiB is killed with SIGKILL at random moments 20 times;
  * after each restart the job resumes from its durable offset, the state file is always readable,
  * at most the durability interval (4 MiB) is downloaded again, and the result equals the source.
+ * While a child runs, this process cannot open its state directory (the lock file).
  */
 class CrashHarnessTest {
   static final long SIZE = 256L << 20;
@@ -53,6 +57,12 @@ class CrashHarnessTest {
           String range = get.header("range");
           assertThat(range == null ? 0 : Long.parseLong(range.substring(6, range.length() - 1)))
               .as("resumed from the durable offset after kill %d", kill).isEqualTo(expectedStart);
+          if (kill == 0) {
+            // the child holds the state directory: another process cannot open it
+            assertThatThrownBy(() -> PortableBitsClient.builder().stateDirectory(state).build())
+                .isInstanceOf(BitsException.class)
+                .extracting(e -> ((BitsException) e).hresult()).isEqualTo(Hresult.E_SHARING_VIOLATION);
+          }
           Thread.sleep(20 + random.nextInt(280)); // the random moment of the kill
         } finally {
           p.destroyForcibly();
