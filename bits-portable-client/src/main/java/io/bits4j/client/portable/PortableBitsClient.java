@@ -256,7 +256,7 @@ public final class PortableBitsClient implements BitsClient {
       ProxySelector ps = proxySelector != null ? proxySelector : ProxySelector.getDefault();
       TlsSupport tls = new TlsSupport(sslContext, trustStore);
       Engine.Config cfg = new Engine.Config(stateDirectory, scheduler, transferWorkers, bandwidthLimit,
-          HttpSessions.net(ps, tls, connectTimeout, readTimeout, scheduler), timeSlice,
+          HttpSessions.net(ps, tls, connectTimeout, readTimeout), timeSlice,
           durabilityBytes, durabilityInterval);
       return new PortableBitsClient(new Engine(cfg));
     }

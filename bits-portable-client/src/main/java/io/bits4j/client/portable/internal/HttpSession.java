@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
@@ -51,7 +50,7 @@ final class HttpSession implements Closeable {
 
   /** Client-wide network settings. */
   record Net(ProxySelector proxySelector, TlsSupport tls, Duration connectTimeout, Duration readTimeout,
-      String userAgent, Supplier<Instant> clock) {}
+      String userAgent) {}
 
   /** Job-specific network settings, copied when the attempt starts. */
   record JobNet(List<Credentials> credentials, ClientCertificate.@Nullable FromKeyStore certificate,

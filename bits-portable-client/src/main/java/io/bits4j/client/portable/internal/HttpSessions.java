@@ -1,6 +1,5 @@
 package io.bits4j.client.portable.internal;
 
-import io.bits4j.Scheduler;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
@@ -16,7 +15,7 @@ public final class HttpSessions {
 
   /** Network settings for an {@link Engine.Config}. */
   public static HttpSession.Net net(@Nullable ProxySelector selector, TlsSupport tls, Duration connectTimeout,
-      Duration readTimeout, Scheduler scheduler) {
+      Duration readTimeout) {
     ProxySelector ps = selector != null ? selector : new ProxySelector() {
       @Override
       public List<Proxy> select(URI uri) {
@@ -26,7 +25,7 @@ public final class HttpSessions {
       @Override
       public void connectFailed(URI uri, SocketAddress sa, java.io.IOException ioe) {}
     };
-    return new HttpSession.Net(ps, tls, connectTimeout, readTimeout, USER_AGENT, scheduler::now);
+    return new HttpSession.Net(ps, tls, connectTimeout, readTimeout, USER_AGENT);
   }
 
   private HttpSessions() {}
