@@ -5,5 +5,5 @@ module io.bits4j.client.portable {
   requires transitive io.bits4j;
   requires static org.jspecify;
 
-  // exports io.bits4j.client.portable; -- added when the implementation lands (javac refuses to export an empty package)
+  exports io.bits4j.client.portable;
 }

@@ -172,6 +172,18 @@ public final class Hresult {
   /** The remote file changed during the transfer; resume the job if that is expected. */
   public static final int BG_E_REMOTE_FILE_CHANGED = 0x80200073;
 
+  // --- Win32 / WinHTTP codes BITS reports for local files and TLS (as HRESULTs) ---
+  /** HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND): a folder of a local path does not exist. */
+  public static final int E_PATH_NOT_FOUND = 0x80070003;
+  /** HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION): a file is in use by another process. */
+  public static final int E_SHARING_VIOLATION = 0x80070020;
+  /** HRESULT_FROM_WIN32(ERROR_DISK_FULL): not enough space on the disk. */
+  public static final int E_DISK_FULL = 0x80070070;
+  /** ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: the server requires a client certificate. */
+  public static final int E_WINHTTP_CLIENT_AUTH_CERT_NEEDED = 0x80072F0C;
+  /** ERROR_WINHTTP_SECURE_FAILURE: the server's certificate could not be validated. */
+  public static final int E_WINHTTP_SECURE_FAILURE = 0x80072F8F;
+
   /** Facility 0x19 base of {@code BG_E_HTTP_ERROR_nnn}. */
   private static final int HTTP_BASE = 0x80190000;
 
@@ -196,6 +208,14 @@ public final class Hresult {
     put(E_FILE_NOT_FOUND, "ERROR_FILE_NOT_FOUND", "The system cannot find the file specified.");
     put(E_TIMEOUT, "ERROR_TIMEOUT", "This operation returned because the timeout period expired.");
     put(E_CANCELLED, "ERROR_CANCELLED", "The operation was canceled by the user.");
+    put(E_PATH_NOT_FOUND, "ERROR_PATH_NOT_FOUND", "The system cannot find the path specified.");
+    put(E_SHARING_VIOLATION, "ERROR_SHARING_VIOLATION",
+        "The process cannot access the file because it is being used by another process.");
+    put(E_DISK_FULL, "ERROR_DISK_FULL", "There is not enough space on the disk.");
+    put(E_WINHTTP_CLIENT_AUTH_CERT_NEEDED, "ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED",
+        "The server requires a client certificate, or refused the one presented.");
+    put(E_WINHTTP_SECURE_FAILURE, "ERROR_WINHTTP_SECURE_FAILURE",
+        "One or more errors were found in the Secure Sockets Layer (SSL) certificate sent by the server.");
     put(E_NOT_LOGGED_ON, "ERROR_NOT_LOGGED_ON",
         "The job owner is not logged on. BITS runs a job only while its owner has an interactive"
             + " logon session; use an interactive logon or a service account.");

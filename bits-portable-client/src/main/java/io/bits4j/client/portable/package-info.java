@@ -1,5 +1,6 @@
 /**
- * The portable BITS client. Not implemented yet: {@code PortableBitsClient} lands with its own issue; until then this package is empty on purpose.
+ * The portable BITS client: {@link io.bits4j.client.portable.PortableBitsClient}, a pure-Java download
+ * engine with BITS job semantics for any OS.
  */
 @NullMarked
 package io.bits4j.client.portable;

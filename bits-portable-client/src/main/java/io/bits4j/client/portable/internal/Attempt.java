@@ -1,0 +1,526 @@
+package io.bits4j.client.portable.internal;
+
+import io.bits4j.ErrorContext;
+import io.bits4j.Hresult;
+import io.bits4j.JobState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One transfer attempt of a job: files in order, each with a HEAD for size and validators and then
+ * GETs with {@code Range} from the written offset plus {@code If-Range}, until every file is
+ * complete or something fails.
+ */
+final class Attempt {
+  /** The run was stopped (suspend, cancel, complete, preemption, close). */
+  static final class Stopped extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super("stopped", null, false, false);
+    }
+  }
+
+  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d{1,18})-(\\d{1,18})/(\\d{1,18}|\\*)",
+      Pattern.CASE_INSENSITIVE);
+  static final int BUFFER = 64 * 1024;
+
+  private final Engine engine;
+  private final Run run;
+  private final PortableJob job;
+  private boolean progressed;
+  private final byte[] buffer = new byte[BUFFER];
+
+  Attempt(Engine engine, Run run) {
+    this.engine = engine;
+    this.run = run;
+    this.job = run.job;
+  }
+
+  /** True if this attempt received new bytes. */
+  boolean progressed() {
+    return progressed;
+  }
+
+  void transferAll() throws TransferException, Stopped {
+    HttpSession.JobNet jobNet;
+    synchronized (engine.lock) {
+      jobNet = new HttpSession.JobNet(java.util.List.copyOf(job.credentials), job.certificate, job.proxy,
+          job.headers);
+    }
+    try (HttpSession session = new HttpSession(engine.net, jobNet)) {
+      run.session(session);
+      while (true) {
+        checkStop();
+        FileEntry next = null;
+        synchronized (engine.lock) {
+          for (FileEntry f : job.files) {
+            if (!f.completed) {
+              next = f;
+              break;
+            }
+          }
+        }
+        if (next == null) {
+          return;
+        }
+        transferFile(session, next);
+      }
+    } finally {
+      run.session(null);
+    }
+  }
+
+  private void checkStop() throws Stopped {
+    if (run.stop) {
+      throw new Stopped();
+    }
+  }
+
+  private void transferFile(HttpSession session, FileEntry f) throws TransferException, Stopped {
+    engine.setState(run, JobState.CONNECTING);
+    HttpSession.Exchange head = wrap(() -> session.execute("HEAD", f.url, Map.of()), f);
+    checkStop();
+    HttpResponse hr = head.response;
+    head.finished();
+    if (hr.status != 200) {
+      throw withFile(TransferException.http(hr.status, HttpSession.retryAfter(hr, engine.scheduler.now())), f);
+    }
+    OptionalLong len;
+    try {
+      len = hr.contentLength();
+    } catch (IOException e) {
+      len = OptionalLong.empty();
+    }
+    if (len.isEmpty() || hr.isChunked()) {
+      throw withFile(TransferException.fatal(Hresult.BG_E_MISSING_FILE_SIZE, ErrorContext.REMOTE_FILE,
+          "HEAD gave no Content-Length"), f);
+    }
+    URI dataUri = head.uri;
+    String etag = hr.header("ETag").orElse(null);
+    String lastModified = hr.header("Last-Modified").orElse(null);
+    long size = len.getAsLong();
+    boolean changed;
+    synchronized (engine.lock) {
+      changed = f.size >= 0 && f.written > 0
+          && (f.size != size || differs(f.etag, etag) || differs(f.lastModified, lastModified));
+      if (changed) {
+        f.restart();
+      }
+      f.size = size;
+      f.etag = etag;
+      f.lastModified = lastModified;
+    }
+    engine.persist(job);
+    try (FileChannel ch = openTemp(f)) {
+      while (true) {
+        long offset;
+        synchronized (engine.lock) {
+          offset = f.written;
+          if (offset >= f.size) {
+            break;
+          }
+        }
+        checkStop();
+        Map<String, String> headers = new LinkedHashMap<>();
+        String ifRange = null;
+        if (offset > 0) {
+          headers.put("Range", "bytes=" + offset + "-");
+          synchronized (engine.lock) {
+            if (f.etag != null && !f.etag.startsWith("W/")) {
+              ifRange = f.etag;
+            } else if (f.lastModified != null) {
+              ifRange = f.lastModified;
+            }
+          }
+          if (ifRange != null) {
+            headers.put("If-Range", ifRange);
+          }
+        }
+        HttpSession.Exchange ex = wrap(() -> session.execute("GET", dataUri, headers), f);
+        handleGet(ex, f, ch, offset);
+      }
+      local(() -> ch.force(false), f);
+    }  catch (IOException e) {
+      throw local(e, f);
+    }
+    synchronized (engine.lock) {
+      f.completed = true;
+      f.durable = f.written;
+    }
+    engine.persist(job);
+    engine.progress(job);
+  }
+
+  private void handleGet(HttpSession.Exchange ex, FileEntry f, FileChannel ch, long offset)
+      throws TransferException, Stopped {
+    HttpResponse r = ex.response;
+    String encoding = r.header("Content-Encoding").orElse("identity").strip();
+    if ((r.status == 200 || r.status == 206) && !encoding.isEmpty() && !encoding.equalsIgnoreCase("identity")) {
+      // we asked for identity; compressed bytes cannot be resumed by range (anchors P9)
+      ex.abandon();
+      throw withFile(TransferException.fatal(Hresult.BG_E_INVALID_SERVER_RESPONSE, ErrorContext.REMOTE_FILE,
+          "the server sent Content-Encoding: " + encoding + " although the client asked for identity"), f);
+    }
+    String etag = r.header("ETag").orElse(null);
+    String lm = r.header("Last-Modified").orElse(null);
+    if (r.status == 206) {
+      String cr = r.header("Content-Range").orElse(null);
+      OptionalLong cl = contentLength(r);
+      Matcher m = cr == null ? null : CONTENT_RANGE.matcher(cr.strip());
+      if (m == null || !m.matches() || cl.isEmpty() || r.isChunked()) {
+        ex.abandon();
+        throw withFile(TransferException.transientError(Hresult.BG_E_INSUFFICIENT_RANGE_SUPPORT,
+            ErrorContext.REMOTE_FILE, "206 without a usable Content-Range/Content-Length: " + cr), f);
+      }
+      long first = Long.parseLong(m.group(1));
+      long last = Long.parseLong(m.group(2));
+      long total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+      boolean validatorsChanged;
+      synchronized (engine.lock) {
+        validatorsChanged = differs(f.etag, etag) || differs(f.lastModified, lm);
+      }
+      if ((total >= 0 && total != sizeOf(f)) || validatorsChanged) {
+        // the server ignored If-Range and sent another version: start that file again
+        ex.abandon();
+        restartFile(f, ch, -1, etag, lm);
+        return;
+      }
+      if (first != offset || last < first || cl.getAsLong() != last - first + 1 || last >= sizeOf(f)) {
+        ex.abandon();
+        throw withFile(TransferException.transientError(Hresult.BG_E_INVALID_SERVER_RESPONSE,
+            ErrorContext.REMOTE_FILE, "206 does not match the request: Content-Range " + cr
+                + ", Content-Length " + cl.getAsLong() + ", asked from " + offset), f);
+      }
+      engine.setState(run, JobState.TRANSFERRING);
+      receive(ex, f, ch, cl.getAsLong());
+      return;
+    }
+    if (r.status == 200) {
+      OptionalLong cl = contentLength(r);
+      if (cl.isEmpty() || r.isChunked()) {
+        ex.abandon();
+        throw withFile(TransferException.transientError(Hresult.BG_E_INSUFFICIENT_RANGE_SUPPORT,
+            ErrorContext.REMOTE_FILE, "200 without Content-Length"), f);
+      }
+      if (offset == 0) {
+        // a Range-less request: this is the whole entity (perhaps a newer version than HEAD saw)
+        synchronized (engine.lock) {
+          f.size = cl.getAsLong();
+          if (etag != null) {
+            f.etag = etag;
+          }
+          if (lm != null) {
+            f.lastModified = lm;
+          }
+        }
+        engine.setState(run, JobState.TRANSFERRING);
+        receive(ex, f, ch, cl.getAsLong());
+        return;
+      }
+      boolean changed;
+      synchronized (engine.lock) {
+        changed = (f.etag != null && etag != null && !f.etag.equals(etag))
+            || (f.lastModified != null && lm != null && !f.lastModified.equals(lm));
+      }
+      if (!changed) {
+        ex.abandon();
+        throw withFile(TransferException.transientError(Hresult.BG_E_INSUFFICIENT_RANGE_SUPPORT,
+            ErrorContext.REMOTE_FILE, "the server answered a Range request with 200 and unchanged validators"), f);
+      }
+      // the file changed: this body is the new version from byte 0
+      restartFile(f, ch, cl.getAsLong(), etag, lm);
+      engine.setState(run, JobState.TRANSFERRING);
+      receive(ex, f, ch, cl.getAsLong());
+      return;
+    }
+    if (r.status == 416) {
+      // the file shrank below our offset: start it again
+      ex.discard();
+      restartFile(f, ch, -1, null, null);
+      return;
+    }
+    Duration retryAfter = HttpSession.retryAfter(r, engine.scheduler.now());
+    ex.discard();
+    throw withFile(TransferException.http(r.status, retryAfter), f);
+  }
+
+  private long sizeOf(FileEntry f) {
+    synchronized (engine.lock) {
+      return f.size;
+    }
+  }
+
+  private void restartFile(FileEntry f, FileChannel ch, long newSize, @Nullable String etag,
+      @Nullable String lm) throws TransferException {
+    local(() -> {
+      ch.truncate(0);
+      ch.force(false);
+    }, f);
+    synchronized (engine.lock) {
+      f.restart();
+      if (newSize >= 0) {
+        f.size = newSize;
+      }
+      f.etag = etag;
+      f.lastModified = lm;
+    }
+    engine.persist(job);
+    engine.progress(job);
+  }
+
+  private static OptionalLong contentLength(HttpResponse r) {
+    try {
+      return r.contentLength();
+    } catch (IOException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** Copies a body of {@code length} bytes to the temp file at the written offset. */
+  private void receive(HttpSession.Exchange ex, FileEntry f, FileChannel ch, long length)
+      throws TransferException, Stopped {
+    InputStream body = ex.body;
+    long remaining = length;
+    long position;
+    synchronized (engine.lock) {
+      position = f.written;
+    }
+    Instant lastCheckpoint = engine.scheduler.now();
+    BandwidthLimiter limiter = engine.limiter;
+    int chunk = limiter == null ? BUFFER : limiter.chunkSize(BUFFER);
+    long half = engine.durabilityBytes / 2;
+    while (remaining > 0) {
+      if (run.stop) {
+        ex.abandon();
+        finalCheckpoint(f, ch, position);
+        throw new Stopped();
+      }
+      int n;
+      try {
+        n = body.read(buffer, 0, (int) Math.min(chunk, remaining));
+      } catch (IOException e) {
+        ex.abandon();
+        finalCheckpoint(f, ch, position);
+        if (run.stop) {
+          throw new Stopped();
+        }
+        throw withFile(session(ex).transportError(e, null), f);
+      }
+      if (n < 0) {
+        ex.abandon();
+        finalCheckpoint(f, ch, position);
+        throw withFile(TransferException.transientError(Hresult.BG_E_CONNECTION_CLOSED,
+            ErrorContext.GENERAL_TRANSPORT, "connection closed early"), f);
+      }
+      // Durability: never more than durabilityBytes un-forced. A flush of the first half runs in
+      // the background while the second half arrives; if it is still running when the window is
+      // full, wait for it (and force synchronously if that is not enough).
+      Instant now = engine.scheduler.now();
+      if (position + n - durable(f) >= engine.durabilityBytes) {
+        awaitFlush();
+        if (position + n - durable(f) >= engine.durabilityBytes) {
+          checkpoint(f, ch, position);
+        }
+        lastCheckpoint = now;
+      } else if (pendingFlush == null || pendingFlush.isDone()) {
+        awaitFlush();
+        if (position - durable(f) >= half
+            || Duration.between(lastCheckpoint, now).compareTo(engine.durabilityInterval) >= 0) {
+          startFlush(f, ch, position);
+          lastCheckpoint = now;
+        }
+      }
+      ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
+      final long pos = position;
+      local(() -> {
+        long p = pos;
+        while (b.hasRemaining()) {
+          p += ch.write(b, p);
+        }
+      }, f);
+      position += n;
+      remaining -= n;
+      boolean first = !progressed;
+      progressed = true;
+      synchronized (engine.lock) {
+        f.written = position;
+        if (first) {
+          job.noProgressSince = null;
+        }
+      }
+      engine.progress(job);
+      if (limiter != null) {
+        engine.await(limiter.take(n), run);
+      }
+    }
+    awaitFlush();
+    ex.finished();
+  }
+
+  private java.util.concurrent.@Nullable Future<?> pendingFlush;
+  private volatile @Nullable TransferException flushError;
+
+  private long durable(FileEntry f) {
+    synchronized (engine.lock) {
+      return f.durable;
+    }
+  }
+
+  private void startFlush(FileEntry f, FileChannel ch, long position) {
+    try {
+      pendingFlush = engine.flusher.submit(() -> {
+        try {
+          checkpoint(f, ch, position);
+        } catch (TransferException e) {
+          flushError = e;
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      pendingFlush = null; // closing: the final checkpoint covers it
+    }
+  }
+
+  /** Waits for a background flush; rethrows its failure. */
+  private void awaitFlush() throws TransferException {
+    java.util.concurrent.Future<?> p = pendingFlush;
+    pendingFlush = null;
+    if (p != null) {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          p.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+          break;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    TransferException e = flushError;
+    if (e != null) {
+      flushError = null;
+      throw e;
+    }
+  }
+
+  /** On the way out after a failure or stop: wait for the background flush, then force the rest. */
+  private void finalCheckpoint(FileEntry f, FileChannel ch, long position) throws TransferException {
+    awaitFlush();
+    checkpoint(f, ch, position);
+  }
+
+  private HttpSession session(HttpSession.Exchange ex) {
+    return ex.outer();
+  }
+
+  /** Forces the written bytes to disk, then records them as durable in the state file. */
+  private void checkpoint(FileEntry f, FileChannel ch, long position) throws TransferException {
+    boolean advance;
+    synchronized (engine.lock) {
+      advance = position > f.durable;
+    }
+    if (!advance) {
+      return;
+    }
+    local(() -> ch.force(false), f);
+    synchronized (engine.lock) {
+      if (f.written >= position && position > f.durable) {
+        f.durable = position;
+      }
+    }
+    engine.persistOrFail(job, f);
+  }
+
+  private FileChannel openTemp(FileEntry f) throws TransferException {
+    try {
+      FileChannel ch = FileChannel.open(f.temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.READ);
+      try {
+        Engine.hide(f.temp);
+        long len = ch.size();
+        boolean restart = false;
+        synchronized (engine.lock) {
+          if (len < f.written) {
+            // bytes we counted are gone (the temp file was truncated or replaced): start over
+            f.restart();
+            restart = true;
+          }
+          // drop bytes beyond the durable/written offset (a crash may have left some)
+          if (len > f.written) {
+            ch.truncate(f.written);
+          }
+        }
+        if (restart) {
+          ch.truncate(0);
+          engine.persist(job);
+        }
+        return ch;
+      } catch (IOException e) {
+        ch.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw local(e, f);
+    }
+  }
+
+  interface IoAction {
+    void run() throws IOException;
+  }
+
+  private TransferException local(IOException e, FileEntry f) {
+    return withFile(TransferException.fatal(LocalErrors.hresult(e), ErrorContext.LOCAL_FILE,
+        "local file " + f.temp + ": " + e, e), f);
+  }
+
+  private void local(IoAction a, FileEntry f) throws TransferException {
+    try {
+      a.run();
+    } catch (IOException e) {
+      throw local(e, f);
+    }
+  }
+
+  interface ExchangeAction {
+    HttpSession.Exchange run() throws TransferException;
+  }
+
+  private HttpSession.Exchange wrap(ExchangeAction a, FileEntry f) throws TransferException, Stopped {
+    try {
+      return a.run();
+    } catch (TransferException e) {
+      if (run.stop) {
+        throw new Stopped();
+      }
+      throw withFile(e, f);
+    }
+  }
+
+  /** Tags an error with the file it concerns. */
+  private TransferException withFile(TransferException e, FileEntry f) {
+    e.file = f;
+    return e;
+  }
+
+  static boolean differs(@Nullable String stored, @Nullable String fresh) {
+    return stored != null && fresh != null && !stored.equals(fresh);
+  }
+}

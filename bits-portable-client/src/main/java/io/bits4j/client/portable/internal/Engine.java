@@ -1,0 +1,951 @@
+package io.bits4j.client.portable.internal;
+
+import io.bits4j.AuthTarget;
+import io.bits4j.BitsException;
+import io.bits4j.ClientCertificate;
+import io.bits4j.ClientJob;
+import io.bits4j.CompleteStatus;
+import io.bits4j.CredentialScheme;
+import io.bits4j.Credentials;
+import io.bits4j.ErrorContext;
+import io.bits4j.Hresult;
+import io.bits4j.JobError;
+import io.bits4j.JobId;
+import io.bits4j.JobListener;
+import io.bits4j.JobPriority;
+import io.bits4j.JobSpec;
+import io.bits4j.JobState;
+import io.bits4j.ProxySettings;
+import io.bits4j.Scheduler;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The portable client's engine: the jobs, their state machine (bits-spec §4.1–4.2), one dispatcher
+ * thread deciding which jobs run, bounded transfer workers, one notification thread for listeners,
+ * and the state store.
+ *
+ * <p>Locking: all job fields are guarded by {@link #lock}. No listener, file-system sync of data,
+ * or network I/O happens while holding it; state files are written after the lock is released
+ * (ordered per job by a version number).
+ */
+public final class Engine implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+  /** Progress notifications are coalesced to at most one per this many nanoseconds per job. */
+  private static final long PROGRESS_NOTIFY_NANOS = 100_000_000L;
+
+  /** Engine settings. */
+  public record Config(Path stateDirectory, Scheduler scheduler, int workers, long bandwidthLimit,
+      HttpSession.Net net, Duration timeSlice, long durabilityBytes, Duration durabilityInterval) {}
+
+  final Object lock = new Object();
+  final Scheduler scheduler;
+  final HttpSession.Net net;
+  final @Nullable BandwidthLimiter limiter;
+  final long durabilityBytes;
+  final Duration durabilityInterval;
+  private final Duration timeSlice;
+  private final int workerCount;
+  private final StateStore store;
+  private final Map<JobId, PortableJob> jobs = new LinkedHashMap<>();
+  private final ThreadPoolExecutor workers;
+  private final ExecutorService dispatcher;
+  private final ExecutorService notifier;
+  /** Background forcing of received data (see {@link Attempt}). */
+  final ExecutorService flusher;
+  private final AtomicBoolean dispatchPending = new AtomicBoolean();
+  private long nextSeq;
+  private boolean closed;
+
+  /** Opens the state directory, loads its jobs and resumes the active ones. */
+  public Engine(Config config) {
+    this.scheduler = config.scheduler();
+    this.net = config.net();
+    this.limiter = config.bandwidthLimit() > 0 ? new BandwidthLimiter(scheduler, config.bandwidthLimit()) : null;
+    this.durabilityBytes = config.durabilityBytes();
+    this.durabilityInterval = config.durabilityInterval();
+    this.timeSlice = config.timeSlice();
+    this.workerCount = config.workers();
+    this.store = new StateStore(config.stateDirectory());
+    AtomicInteger n = new AtomicInteger();
+    this.workers = new ThreadPoolExecutor(workerCount, workerCount, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> daemon(r, "bits4j-transfer-" + n.incrementAndGet()));
+    this.workers.allowCoreThreadTimeOut(true);
+    this.dispatcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> daemon(r, "bits4j-dispatch"));
+    this.notifier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> daemon(r, "bits4j-notify"));
+    AtomicInteger fn = new AtomicInteger();
+    this.flusher = java.util.concurrent.Executors.newFixedThreadPool(workerCount,
+        r -> daemon(r, "bits4j-flush-" + fn.incrementAndGet()));
+    try {
+      load();
+    } catch (RuntimeException e) {
+      shutdownExecutors();
+      store.close();
+      throw e;
+    }
+    requestDispatch();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private void load() {
+    List<Properties> states = new ArrayList<>(store.loadAll());
+    // queue order after a restart: creation order
+    states.sort(Comparator.comparing(p -> p.getProperty("created", "")));
+    for (Properties p : states) {
+      PortableJob j;
+      try {
+        j = PortableJob.fromProperties(this, p);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "unreadable job state " + p.getProperty("id") + ": " + e);
+        continue;
+      }
+      synchronized (lock) {
+        j.seq = nextSeq++;
+        if (j.state == JobState.CONNECTING || j.state == JobState.TRANSFERRING) {
+          j.state = JobState.QUEUED;
+        } else if (j.state == JobState.TRANSIENT_ERROR) {
+          scheduleRetry(j, j.retryDelay, scheduler.now());
+        } else if (j.state.isFinal()) {
+          continue;
+        }
+        jobs.put(j.id, j);
+      }
+    }
+  }
+
+  /** The state directory. */
+  public Path stateDirectory() {
+    return store.directory();
+  }
+
+  // ---------------------------------------------------------------- client operations
+
+  public ClientJob createJob(JobSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    for (Credentials c : spec.credentials()) {
+      checkScheme(c.scheme());
+    }
+    ClientCertificate.FromKeyStore cert = spec.clientCertificate().map(Engine::checkCertificate).orElse(null);
+    PortableJob j;
+    synchronized (lock) {
+      checkOpen();
+      Instant now = scheduler.now();
+      j = new PortableJob(this, JobId.random(), spec.displayName(), System.getProperty("user.name", "unknown"), now);
+      j.description = spec.description();
+      j.priority = spec.priority();
+      j.credentials.addAll(spec.credentials());
+      j.certificate = cert;
+      j.proxy = spec.proxy();
+      j.retryDelay = spec.minimumRetryDelay();
+      j.noProgressTimeout = spec.noProgressTimeout();
+      j.headers = spec.customHeaders();
+      for (JobSpec.FileSpec f : spec.files()) {
+        j.files.add(newEntry(j, f.remoteUrl(), f.localFile()));
+      }
+      j.seq = nextSeq++;
+      jobs.put(j.id, j);
+      j.version++;
+    }
+    persist(j);
+    if (spec.start()) {
+      resume(j);
+    }
+    return j;
+  }
+
+  public Optional<ClientJob> findJob(JobId id) {
+    synchronized (lock) {
+      return Optional.ofNullable(jobs.get(id));
+    }
+  }
+
+  public List<ClientJob> jobs() {
+    synchronized (lock) {
+      return List.copyOf(jobs.values());
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("client is closed");
+    }
+  }
+
+  private static void checkScheme(CredentialScheme s) {
+    if (s != CredentialScheme.BASIC && s != CredentialScheme.DIGEST) {
+      throw new BitsException(Hresult.E_NOTIMPL, "the portable client speaks Basic and Digest, not " + s);
+    }
+  }
+
+  private static ClientCertificate.FromKeyStore checkCertificate(ClientCertificate c) {
+    if (c instanceof ClientCertificate.FromKeyStore k) {
+      return k;
+    }
+    throw new BitsException(Hresult.E_NOTIMPL,
+        "the portable client takes client certificates from a Java KeyStore, not " + c);
+  }
+
+  private FileEntry newEntry(PortableJob j, URI url, Path dest) {
+    String name = dest.getFileName().toString();
+    String shortId = j.id.uuid().toString().substring(0, 8);
+    Path temp = dest.resolveSibling("." + name + ".bits4j-" + shortId + "-" + j.files.size() + ".tmp");
+    return new FileEntry(url, dest, temp);
+  }
+
+  /** Marks a temp file hidden where the file system has a hidden attribute (Windows). */
+  static void hide(Path p) {
+    try {
+      if (p.getFileSystem().supportedFileAttributeViews().contains("dos")) {
+        Files.setAttribute(p, "dos:hidden", Boolean.TRUE);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // the leading dot hides it elsewhere
+    }
+  }
+
+  // ---------------------------------------------------------------- job operations
+
+  private void checkNotFinal(PortableJob j) {
+    if (j.state.isFinal() || j.removed) {
+      throw new BitsException(Hresult.BG_E_INVALID_STATE, "job " + j.id + " is " + j.state);
+    }
+  }
+
+  /** Runs a property change under the lock, then persists and notifies. */
+  private void modify(PortableJob j, Runnable change) {
+    synchronized (lock) {
+      checkNotFinal(j);
+      change.run();
+      touch(j);
+      fire(j, l -> l.jobModified(j));
+    }
+    persist(j);
+  }
+
+  private void touch(PortableJob j) {
+    j.modified = scheduler.now();
+    j.version++;
+  }
+
+  void addFile(PortableJob j, URI url, Path dest) {
+    JobSpec.FileSpec spec = new JobSpec.FileSpec(url, dest);
+    modify(j, () -> j.files.add(newEntry(j, spec.remoteUrl(), spec.localFile())));
+    requestDispatch();
+  }
+
+  void setDisplayName(PortableJob j, String name) {
+    JobSpec.builder(name); // validates
+    modify(j, () -> j.displayName = name);
+  }
+
+  void setDescription(PortableJob j, String text) {
+    JobSpec.builder("x").description(text); // validates
+    modify(j, () -> j.description = text);
+  }
+
+  void setPriority(PortableJob j, JobPriority p) {
+    Objects.requireNonNull(p, "priority");
+    modify(j, () -> j.priority = p);
+    requestDispatch();
+  }
+
+  void setMinimumRetryDelay(PortableJob j, Duration d) {
+    Duration n = JobSpec.normalizeRetryDelay(d);
+    modify(j, () -> j.retryDelay = n);
+  }
+
+  void setNoProgressTimeout(PortableJob j, Duration d) {
+    Duration n = JobSpec.checkTimeout(d);
+    modify(j, () -> j.noProgressTimeout = n);
+  }
+
+  void setCredentials(PortableJob j, Credentials c) {
+    Objects.requireNonNull(c, "credentials");
+    checkScheme(c.scheme());
+    modify(j, () -> {
+      j.credentials.removeIf(x -> x.target() == c.target() && x.scheme() == c.scheme());
+      j.credentials.add(c);
+    });
+  }
+
+  void removeCredentials(PortableJob j, AuthTarget t, CredentialScheme s) {
+    Objects.requireNonNull(t, "target");
+    Objects.requireNonNull(s, "scheme");
+    modify(j, () -> j.credentials.removeIf(x -> x.target() == t && x.scheme() == s));
+  }
+
+  void setClientCertificate(PortableJob j, ClientCertificate c) {
+    ClientCertificate.FromKeyStore k = checkCertificate(Objects.requireNonNull(c, "certificate"));
+    modify(j, () -> j.certificate = k);
+  }
+
+  void removeClientCertificate(PortableJob j) {
+    modify(j, () -> j.certificate = null);
+  }
+
+  void setProxy(PortableJob j, ProxySettings p) {
+    Objects.requireNonNull(p, "proxy");
+    modify(j, () -> j.proxy = p);
+  }
+
+  void setCustomHeaders(PortableJob j, Map<String, String> h) {
+    Map<String, String> copy = java.util.Collections.unmodifiableMap(
+        new LinkedHashMap<>(JobSpec.checkCustomHeaders(Objects.requireNonNull(h, "headers"))));
+    modify(j, () -> j.headers = copy);
+  }
+
+  void resume(PortableJob j) {
+    synchronized (lock) {
+      checkNotFinal(j);
+      if (j.files.isEmpty()) {
+        throw new BitsException(Hresult.BG_E_EMPTY, "job " + j.id + " has no files");
+      }
+      switch (j.state) {
+        case QUEUED, CONNECTING, TRANSFERRING:
+          return;
+        case TRANSFERRED:
+          if (j.files.stream().allMatch(f -> f.completed)) {
+            return;
+          }
+          break;
+        default:
+          break;
+      }
+      j.epoch++;
+      j.error = null;
+      j.noProgressSince = null;
+      j.seq = nextSeq++;
+      setStateLocked(j, JobState.QUEUED);
+    }
+    persist(j);
+    requestDispatch();
+  }
+
+  void suspend(PortableJob j) {
+    synchronized (lock) {
+      checkNotFinal(j);
+      if (j.state == JobState.SUSPENDED) {
+        return;
+      }
+      j.epoch++;
+      if (j.run != null) {
+        j.run.requestStop();
+      }
+      j.error = null;
+      setStateLocked(j, JobState.SUSPENDED);
+    }
+    persist(j);
+    requestDispatch();
+  }
+
+  /** Stops a job's run (if any) and keeps it from being dispatched until {@code closing} clears. */
+  private void stopForClose(PortableJob j) {
+    Run r;
+    synchronized (lock) {
+      checkNotFinal(j);
+      j.closing = true;
+      j.epoch++;
+      r = j.run;
+      if (r != null) {
+        r.requestStop();
+      }
+    }
+    if (r != null) {
+      r.awaitDone();
+    }
+  }
+
+  CompleteStatus complete(PortableJob j) {
+    j.opLock.lock();
+    try {
+      stopForClose(j);
+      List<FileEntry> files;
+      synchronized (lock) {
+        files = List.copyOf(j.files);
+      }
+      boolean partial = false;
+      boolean undeleted = false;
+      for (FileEntry f : files) {
+        boolean done;
+        synchronized (lock) {
+          done = f.completed && !f.renamed;
+          if (!f.completed) {
+            partial = true;
+          }
+        }
+        if (!done) {
+          continue;
+        }
+        try {
+          setLastModified(f);
+          try {
+            Files.move(f.temp, f.dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          } catch (AtomicMoveNotSupportedException e) {
+            Files.move(f.temp, f.dest, StandardCopyOption.REPLACE_EXISTING);
+          }
+          if (f.dest.getParent() != null) {
+            StateStore.forceDirectory(f.dest.getParent());
+          }
+        } catch (IOException e) {
+          synchronized (lock) {
+            j.closing = false;
+            j.version++;
+          }
+          persist(j);
+          requestDispatch();
+          throw new BitsException(LocalErrors.hresult(e), ErrorContext.LOCAL_FILE,
+              "cannot move " + f.temp + " to " + f.dest + ": " + e, e);
+        }
+        synchronized (lock) {
+          f.renamed = true;
+          j.version++;
+        }
+        persist(j);
+      }
+      for (FileEntry f : files) {
+        if (!f.completed) {
+          try {
+            Files.deleteIfExists(f.temp);
+          } catch (IOException e) {
+            undeleted = true;
+          }
+        }
+      }
+      finish(j, JobState.ACKNOWLEDGED);
+      return undeleted ? CompleteStatus.UNABLE_TO_DELETE_FILES
+          : partial ? CompleteStatus.PARTIAL_COMPLETE : CompleteStatus.COMPLETE;
+    } finally {
+      j.opLock.unlock();
+    }
+  }
+
+  private static void setLastModified(FileEntry f) {
+    String lm = f.lastModified;
+    if (lm == null) {
+      return;
+    }
+    try {
+      Instant t = ZonedDateTime.parse(lm, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Files.setLastModifiedTime(f.temp, FileTime.from(t));
+    } catch (RuntimeException | IOException e) {
+      // the server's date is advisory
+    }
+  }
+
+  void cancel(PortableJob j) {
+    j.opLock.lock();
+    try {
+      stopForClose(j);
+      List<FileEntry> files;
+      synchronized (lock) {
+        files = List.copyOf(j.files);
+      }
+      for (FileEntry f : files) {
+        if (!f.renamed) {
+          try {
+            Files.deleteIfExists(f.temp);
+          } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete " + f.temp + ": " + e);
+          }
+        }
+      }
+      finish(j, JobState.CANCELLED);
+    } finally {
+      j.opLock.unlock();
+    }
+  }
+
+  private void finish(PortableJob j, JobState finalState) {
+    synchronized (lock) {
+      j.closing = false;
+      j.removed = true;
+      jobs.remove(j.id);
+      setStateLocked(j, finalState);
+    }
+    try {
+      store.delete(j.id);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot delete state of " + j.id + ": " + e);
+    }
+    requestDispatch();
+  }
+
+  // ---------------------------------------------------------------- state changes and events
+
+  /** Changes state and queues the notifications (caller holds the lock). */
+  private void setStateLocked(PortableJob j, JobState s) {
+    if (j.state == s) {
+      return;
+    }
+    j.state = s;
+    touch(j);
+    if (s == JobState.TRANSFERRED) {
+      fire(j, l -> l.jobTransferred(j));
+    } else if (s == JobState.ERROR) {
+      JobError e = Objects.requireNonNull(j.error, "error");
+      fire(j, l -> l.jobError(j, e));
+    } else {
+      fire(j, l -> l.jobModified(j));
+    }
+    if (s.isSettled() && !j.outcomes.isEmpty()) {
+      List<CompletableFuture<JobState>> fs = new ArrayList<>(j.outcomes);
+      j.outcomes.clear();
+      notifier.execute(() -> fs.forEach(f -> f.complete(s)));
+    }
+  }
+
+  /** Queues a listener call on the notification thread (never run under the lock). */
+  private void fire(PortableJob j, Consumer<JobListener> call) {
+    if (j.listeners.isEmpty()) {
+      return;
+    }
+    try {
+      notifier.execute(() -> {
+        for (JobListener l : j.listeners) {
+          try {
+            call.accept(l);
+          } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "job listener threw", e);
+          }
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  /** A coalesced progress notification. */
+  void progress(PortableJob j) {
+    if (j.listeners.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - j.lastProgressNanos < PROGRESS_NOTIFY_NANOS) {
+      return;
+    }
+    if (j.progressPending.compareAndSet(false, true)) {
+      j.lastProgressNanos = now;
+      try {
+        notifier.execute(() -> {
+          j.progressPending.set(false);
+          for (JobListener l : j.listeners) {
+            try {
+              l.jobModified(j);
+            } catch (RuntimeException e) {
+              LOG.log(System.Logger.Level.WARNING, "job listener threw", e);
+            }
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        j.progressPending.set(false);
+      }
+    }
+  }
+
+  /** Sets CONNECTING/TRANSFERRING for a running attempt, unless the run was stopped. */
+  void setState(Run run, JobState s) {
+    synchronized (lock) {
+      PortableJob j = run.job;
+      if (j.run == run && !run.stop && j.state != s) {
+        setStateLocked(j, s);
+      }
+    }
+  }
+
+  /** Writes a job's state file (unless a concurrent write already covered it). Failures are logged. */
+  void persist(PortableJob j) {
+    synchronized (lock) {
+      j.version++;
+    }
+    try {
+      persistChecked(j, true);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot write state of " + j.id + ": " + e);
+    }
+  }
+
+  /** Persists on the dispatcher thread: for scheduler tasks, which must not block. */
+  private void persistAsync(PortableJob j) {
+    try {
+      dispatcher.execute(() -> persist(j));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      persist(j);
+    }
+  }
+
+  /** Like {@link #persist} for a checkpoint: failure is a LOCAL_FILE error of the transfer. */
+  void persistOrFail(PortableJob j, FileEntry f) throws TransferException {
+    try {
+      synchronized (lock) {
+        j.version++;
+      }
+      persistChecked(j, false);
+    } catch (IOException e) {
+      TransferException t = TransferException.fatal(LocalErrors.hresult(e), ErrorContext.LOCAL_FILE,
+          "cannot write job state: " + e, e);
+      t.file = f;
+      throw t;
+    }
+  }
+
+  /**
+   * Writes the state file. Checkpoints skip forcing the directory: if a crash loses that rename, the
+   * previous file (an older, still valid offset) remains.
+   */
+  private void persistChecked(PortableJob j, boolean syncDirectory) throws IOException {
+    synchronized (j.persistLock) {
+      Properties p;
+      long v;
+      synchronized (lock) {
+        if (j.removed) {
+          return;
+        }
+        v = j.version;
+        if (v == j.writtenVersion && v != 0) {
+          return;
+        }
+        p = j.toProperties();
+      }
+      store.write(j.id, p, syncDirectory);
+      synchronized (lock) {
+        j.writtenVersion = Math.max(j.writtenVersion, v);
+      }
+    }
+  }
+
+  /** Waits on the scheduler's clock (so a manual clock drives it); returns early if the run stops. */
+  void await(Duration d, Run run) {
+    if (d.isZero() || d.isNegative()) {
+      return;
+    }
+    CountDownLatch latch = new CountDownLatch(1);
+    Scheduler.Task t = scheduler.schedule(d, latch::countDown);
+    try {
+      while (!latch.await(50, TimeUnit.MILLISECONDS)) {
+        if (run.stop) {
+          t.cancel();
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      t.cancel();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---------------------------------------------------------------- dispatching
+
+  void requestDispatch() {
+    if (dispatchPending.compareAndSet(false, true)) {
+      try {
+        dispatcher.execute(() -> {
+          dispatchPending.set(false);
+          dispatch();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        dispatchPending.set(false);
+      }
+    }
+  }
+
+  private void dispatch() {
+    List<PortableJob> toPersist = new ArrayList<>();
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      List<PortableJob> runnable = new ArrayList<>();
+      for (PortableJob j : jobs.values()) {
+        boolean active = j.state == JobState.QUEUED || j.state == JobState.CONNECTING
+            || j.state == JobState.TRANSFERRING;
+        if (active && !j.closing) {
+          runnable.add(j);
+        }
+      }
+      Comparator<PortableJob> order = Comparator.<PortableJob>comparingInt(j -> j.priority.code())
+          .thenComparingLong(j -> j.seq);
+      runnable.sort(order);
+      List<PortableJob> desired = new ArrayList<>();
+      for (PortableJob j : runnable) {
+        if (j.priority == JobPriority.FOREGROUND && desired.size() < workerCount) {
+          desired.add(j);
+        }
+      }
+      if (desired.size() < workerCount) {
+        for (PortableJob j : runnable) {
+          if (j.priority != JobPriority.FOREGROUND) {
+            desired.add(j); // background jobs run one at a time, highest priority first
+            break;
+          }
+        }
+      }
+      for (PortableJob j : runnable) {
+        Run r = j.run;
+        if (r != null && !r.stop && !desired.contains(j)) {
+          r.requestStop();
+          setStateLocked(j, JobState.QUEUED);
+          toPersist.add(j);
+        }
+      }
+      for (PortableJob j : desired) {
+        if (j.run == null) {
+          Run r = new Run(j);
+          j.run = r;
+          if (j.state != JobState.QUEUED) {
+            setStateLocked(j, JobState.QUEUED);
+          }
+          workers.execute(() -> runLoop(r));
+          if (j.priority != JobPriority.FOREGROUND) {
+            scheduleSlice(r);
+          }
+        }
+      }
+    }
+    toPersist.forEach(this::persist);
+  }
+
+  private void scheduleSlice(Run r) {
+    scheduler.schedule(timeSlice, () -> {
+      synchronized (lock) {
+        if (r.job.run != r || r.stop) {
+          return;
+        }
+        r.job.seq = nextSeq++; // to the back of its priority: others of that priority go first
+        scheduleSlice(r);
+      }
+      requestDispatch();
+    });
+  }
+
+  // ---------------------------------------------------------------- the worker
+
+  private void runLoop(Run run) {
+    PortableJob j = run.job;
+    int immediate = 0;
+    boolean chain = false;
+    try {
+      while (!run.stop) {
+        Attempt a = new Attempt(this, run);
+        try {
+          a.transferAll();
+          onTransferred(run);
+          return;
+        } catch (Attempt.Stopped s) {
+          return;
+        } catch (TransferException e) {
+          if (run.stop) {
+            return;
+          }
+          boolean zeroTimeout;
+          synchronized (lock) {
+            if (e.isTransient()) {
+              j.transientErrors++;
+              j.version++;
+            }
+            zeroTimeout = j.noProgressTimeout.isZero();
+          }
+          if (!e.isTransient() || zeroTimeout) {
+            onError(run, e);
+            return;
+          }
+          if (a.progressed()) {
+            immediate = 1; // this retry is the first of at most three without progress
+            chain = true;
+            LOG.log(System.Logger.Level.DEBUG, "retrying at once after " + e.getMessage());
+            continue;
+          }
+          if (chain && immediate < 3) {
+            immediate++;
+            continue;
+          }
+          onTransient(run, e);
+          return;
+        }
+      }
+    } catch (RuntimeException | Error t) {
+      LOG.log(System.Logger.Level.ERROR, "transfer of " + j.id + " failed unexpectedly", t);
+      onError(run, TransferException.fatal(Hresult.E_FAIL, ErrorContext.GENERAL_QUEUE_MANAGER,
+          "internal error: " + t));
+    } finally {
+      synchronized (lock) {
+        if (j.run == run) {
+          j.run = null;
+        }
+      }
+      run.done.countDown();
+      requestDispatch();
+    }
+  }
+
+  private static JobError toJobError(TransferException e) {
+    FileEntry f = e.file;
+    String desc = Hresult.describe(e.hresult()) + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    return new JobError(e.hresult(), e.context(), desc,
+        f == null ? Optional.empty() : Optional.of(f.url), f == null ? Optional.empty() : Optional.of(f.dest));
+  }
+
+  private void onTransferred(Run run) {
+    PortableJob j = run.job;
+    synchronized (lock) {
+      if (j.run != run || run.stop) {
+        return;
+      }
+      j.transferCompleted = scheduler.now();
+      j.error = null;
+      j.noProgressSince = null;
+      setStateLocked(j, JobState.TRANSFERRED);
+    }
+    persist(j);
+  }
+
+  private void onError(Run run, TransferException e) {
+    PortableJob j = run.job;
+    synchronized (lock) {
+      if (j.run != run || run.stop) {
+        return;
+      }
+      j.error = toJobError(e);
+      setStateLocked(j, JobState.ERROR);
+    }
+    persist(j);
+  }
+
+  private void onTransient(Run run, TransferException e) {
+    PortableJob j = run.job;
+    synchronized (lock) {
+      if (j.run != run || run.stop) {
+        return;
+      }
+      Instant now = scheduler.now();
+      if (j.noProgressSince == null) {
+        j.noProgressSince = now;
+      }
+      j.error = toJobError(e);
+      Duration delay = j.retryDelay;
+      if (e.retryAfter().isPresent() && e.retryAfter().get().compareTo(delay) < 0) {
+        delay = e.retryAfter().get();
+      }
+      Instant deadline = j.noProgressSince.plus(j.noProgressTimeout);
+      if (!now.isBefore(deadline)) {
+        setStateLocked(j, JobState.ERROR);
+      } else {
+        setStateLocked(j, JobState.TRANSIENT_ERROR);
+        scheduleRetry(j, delay, now);
+      }
+    }
+    persist(j);
+  }
+
+  /** Schedules the retry of a TRANSIENT_ERROR job, or its move to ERROR at the no-progress deadline. */
+  private void scheduleRetry(PortableJob j, Duration delay, Instant now) {
+    int epoch = ++j.epoch;
+    Instant since = j.noProgressSince == null ? now : j.noProgressSince;
+    Instant deadline = since.plus(j.noProgressTimeout);
+    Instant retryAt = now.plus(delay);
+    if (retryAt.isBefore(deadline)) {
+      scheduler.schedule(delay, () -> {
+        synchronized (lock) {
+          if (j.epoch != epoch || j.state != JobState.TRANSIENT_ERROR || j.removed) {
+            return;
+          }
+          j.seq = nextSeq++;
+          setStateLocked(j, JobState.QUEUED);
+        }
+        persistAsync(j);
+        requestDispatch();
+      });
+    } else {
+      scheduler.schedule(Duration.between(now, deadline), () -> {
+        synchronized (lock) {
+          if (j.epoch != epoch || j.state != JobState.TRANSIENT_ERROR || j.removed) {
+            return;
+          }
+          setStateLocked(j, JobState.ERROR);
+        }
+        persistAsync(j);
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- closing
+
+  /** Stops the workers (keeping each job's durable progress), the threads and the state lock. */
+  @Override
+  public void close() {
+    List<Run> runs = new ArrayList<>();
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (PortableJob j : jobs.values()) {
+        if (j.run != null) {
+          runs.add(j.run);
+          j.run.requestStop();
+        }
+      }
+    }
+    for (Run r : runs) {
+      try {
+        r.done.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    List<PortableJob> all;
+    synchronized (lock) {
+      all = List.copyOf(jobs.values());
+      for (PortableJob j : all) {
+        j.version++;
+      }
+    }
+    all.forEach(this::persist);
+    shutdownExecutors();
+    store.close();
+  }
+
+  private void shutdownExecutors() {
+    dispatcher.shutdownNow();
+    workers.shutdownNow();
+    flusher.shutdown();
+    notifier.shutdown();
+    try {
+      notifier.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.bits4j.client.portable.internal;
+
+import io.bits4j.JobFile;
+import io.bits4j.JobProgress;
+import java.net.URI;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+
+/** One file of a job; mutable, guarded by the engine's lock (see {@link Engine}). */
+final class FileEntry {
+  final URI url;
+  final Path dest;
+  final Path temp;
+  /** Size from the server, or -1 while unknown. */
+  long size = JobProgress.UNKNOWN;
+  /** Bytes written to the temp file (in memory; ≥ durable). */
+  long written;
+  /** Bytes forced to disk and recorded in the state file. */
+  long durable;
+  @Nullable String etag;
+  @Nullable String lastModified;
+  boolean completed;
+  boolean renamed;
+
+  FileEntry(URI url, Path dest, Path temp) {
+    this.url = url;
+    this.dest = dest;
+    this.temp = temp;
+  }
+
+  JobFile snapshot() {
+    return new JobFile(url, dest, size, written, completed);
+  }
+
+  /** Forgets the received bytes: the file restarts from zero. */
+  void restart() {
+    written = 0;
+    durable = 0;
+    completed = false;
+  }
+}

@@ -1,0 +1,259 @@
+package io.bits4j.client.portable.internal;
+
+import io.bits4j.BitsException;
+import io.bits4j.ErrorContext;
+import io.bits4j.JobId;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.zip.CRC32;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The state directory: one small file per job ({@code job-<uuid>.state}), replaced atomically
+ * (write a temporary file, force it, {@code ATOMIC_MOVE} it over the old one, force the directory),
+ * and a lock file held with {@link FileChannel#tryLock()} so that only one process drives the
+ * directory. Each state file starts with a CRC-32 line so that a damaged file is recognised.
+ */
+public final class StateStore implements Closeable {
+  static final String HEADER = "# bits4j job state v1 crc32=";
+  private static final System.Logger LOG = System.getLogger(StateStore.class.getName());
+
+  private final Path dir;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final boolean posix;
+
+  /**
+   * Opens (creating) a state directory and locks it.
+   *
+   * @throws BitsException {@link io.bits4j.Hresult#E_SHARING_VIOLATION} if another client holds it; E_ACCESSDENIED /
+   *     E_FAIL (context LOCAL_FILE) if it cannot be created
+   */
+  public StateStore(Path dir) {
+    this.dir = dir.toAbsolutePath();
+    this.posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    FileChannel ch = null;
+    try {
+      Files.createDirectories(this.dir);
+      if (posix) {
+        try {
+          Files.setPosixFilePermissions(this.dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException | UnsupportedOperationException e) {
+          // not our directory to restrict; go on
+        }
+      }
+      ch = FileChannel.open(this.dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock l;
+      try {
+        l = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        l = null;
+      }
+      if (l == null) {
+        ch.close();
+        throw new BitsException(io.bits4j.Hresult.E_SHARING_VIOLATION, ErrorContext.LOCAL_FILE,
+            "state directory " + this.dir + " is in use by another bits4j client", null);
+      }
+      this.lockChannel = ch;
+      this.lock = l;
+    } catch (IOException e) {
+      if (ch != null) {
+        try {
+          ch.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw new BitsException(LocalErrors.hresult(e), ErrorContext.LOCAL_FILE,
+          "cannot open state directory " + this.dir + ": " + e, e);
+    }
+  }
+
+  /** The directory. */
+  public Path directory() {
+    return dir;
+  }
+
+  Path file(JobId id) {
+    return dir.resolve("job-" + id.uuid() + ".state");
+  }
+
+  /** Encodes properties with the CRC header. */
+  static byte[] encode(Properties p) {
+    // store(OutputStream) escapes everything outside printable ASCII as \\uXXXX (store(Writer)
+    // would write it raw), so the file is pure ASCII and lossless for any string
+    java.io.ByteArrayOutputStream w = new java.io.ByteArrayOutputStream();
+    try {
+      p.store(w, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    StringBuilder body = new StringBuilder();
+    List<String> lines = new ArrayList<>();
+    for (String line : w.toString(StandardCharsets.ISO_8859_1).split("\n")) {
+      String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+      if (!l.startsWith("#") && !l.isEmpty()) {
+        lines.add(l);
+      }
+    }
+    lines.sort(null);
+    for (String l : lines) {
+      body.append(l).append('\n');
+    }
+    byte[] bytes = body.toString().getBytes(StandardCharsets.ISO_8859_1);
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    String head = HEADER + String.format(Locale.ROOT, "%08x", crc.getValue()) + "\n";
+    byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
+    byte[] out = new byte[h.length + bytes.length];
+    System.arraycopy(h, 0, out, 0, h.length);
+    System.arraycopy(bytes, 0, out, h.length, bytes.length);
+    return out;
+  }
+
+  /** Decodes a state file, or returns null if it is damaged (bad header or CRC). */
+  static @Nullable Properties decode(byte[] data) {
+    String text = new String(data, StandardCharsets.ISO_8859_1);
+    int nl = text.indexOf('\n');
+    if (nl < 0 || !text.startsWith(HEADER) || nl != HEADER.length() + 8) {
+      return null;
+    }
+    long expected;
+    try {
+      expected = Long.parseLong(text.substring(HEADER.length(), nl), 16);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    byte[] body = text.substring(nl + 1).getBytes(StandardCharsets.ISO_8859_1);
+    CRC32 crc = new CRC32();
+    crc.update(body);
+    if (crc.getValue() != expected) {
+      return null;
+    }
+    Properties p = new Properties();
+    try {
+      p.load(new StringReader(text.substring(nl + 1)));
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
+    }
+    return p;
+  }
+
+  /**
+   * Replaces a job's state file atomically: the new content is forced before the rename, and with
+   * {@code syncDirectory} the rename itself is forced too.
+   *
+   * @throws IOException if the file system fails
+   */
+  public void write(JobId id, Properties state, boolean syncDirectory) throws IOException {
+    byte[] bytes = encode(state);
+    Path target = file(id);
+    Path tmp = dir.resolve("job-" + id.uuid() + ".state.tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    if (posix) {
+      try {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+      } catch (IOException | UnsupportedOperationException e) {
+        // best effort
+      }
+    }
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (syncDirectory) {
+      forceDirectory(dir);
+    }
+  }
+
+  /** Deletes a job's state file. */
+  public void delete(JobId id) throws IOException {
+    Files.deleteIfExists(file(id));
+    Files.deleteIfExists(dir.resolve("job-" + id.uuid() + ".state.tmp"));
+    forceDirectory(dir);
+  }
+
+  /** Reads a job's state file; null if absent or damaged. */
+  public @Nullable Properties read(JobId id) throws IOException {
+    Path f = file(id);
+    if (!Files.exists(f)) {
+      return null;
+    }
+    return decode(Files.readAllBytes(f));
+  }
+
+  /**
+   * Loads every job's state. Leftover temporary files (a write interrupted by a crash) are deleted;
+   * damaged state files are renamed to {@code .damaged} and skipped with a warning.
+   */
+  public List<Properties> loadAll() {
+    List<Properties> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "job-*")) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(".state.tmp")) {
+          Files.deleteIfExists(p);
+        } else if (name.endsWith(".state")) {
+          Properties props = decode(Files.readAllBytes(p));
+          if (props == null) {
+            LOG.log(System.Logger.Level.WARNING, "damaged job state file " + p + " set aside");
+            Files.move(p, p.resolveSibling(name + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
+          } else {
+            out.add(props);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new BitsException(LocalErrors.hresult(e), ErrorContext.LOCAL_FILE,
+          "cannot read state directory " + dir + ": " + e, e);
+    }
+    return out;
+  }
+
+  static void forceDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // not supported on every platform (Windows); the rename itself is atomic
+    }
+  }
+
+  /** Releases the lock; idempotent. */
+  @Override
+  public void close() {
+    try {
+      if (lock.isValid()) {
+        lock.release();
+      }
+      lockChannel.close();
+    } catch (IOException e) {
+      // nothing useful to do
+    }
+  }
+}
