@@ -7,6 +7,7 @@ import io.bits4j.UserStore;
 import io.bits4j.client.portable.PortableBitsClient;
 import io.bits4j.server.netty.NettyCompactServer;
 import io.bits4j.wsman.ManagementEndpoint;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +15,10 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -65,6 +70,10 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--state-dir", paramLabel = "DIR", description = "The portable client's job state directory.")
   @Nullable Path stateDir;
 
+  @Option(names = "--client-trust", paramLabel = "PEM",
+      description = "Certificates the portable client trusts for https downloads (default: the JDK's trust store).")
+  @Nullable Path clientTrust;
+
   @Option(names = "--serve-root", paramLabel = "DIR", description = "Only files under DIR may be published (default: the working directory).")
   @Nullable Path serveRoot;
 
@@ -102,8 +111,8 @@ final class NodeCommand implements Callable<Integer> {
     if (client && stateDir == null) {
       throw new IllegalArgumentException("--client needs --state-dir DIR");
     }
-    if (!client && stateDir != null) {
-      throw new IllegalArgumentException("--state-dir is for --client");
+    if (!client && (stateDir != null || clientTrust != null)) {
+      throw new IllegalArgumentException("--state-dir and --client-trust are for --client");
     }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together");
@@ -125,8 +134,15 @@ final class NodeCommand implements Callable<Integer> {
     }
     TlsIdentity identity = tlsCert != null && tlsKey != null ? TlsIdentity.fromPem(tlsCert, tlsKey) : null;
     UserStore store = UserStore.file(users);
+    PortableBitsClient.Builder clientBuilder = null;
+    if (client && stateDir != null) {
+      clientBuilder = PortableBitsClient.builder().stateDirectory(stateDir);
+      if (clientTrust != null) {
+        clientBuilder.trustStore(trustStore(TlsIdentity.readCertificates(clientTrust)));
+      }
+    }
     Node node = Node.open(store, address, identity, server ? NettyCompactServer.builder().users(store) : null,
-        client && stateDir != null ? PortableBitsClient.builder().stateDirectory(stateDir) : null,
+        clientBuilder,
         serveRoot, downloadRoot, certStore);
     out.println("node: " + node.uri() + " (" + node.roles() + ")");
     out.println("tls certificate sha256: " + node.fingerprint().orElse("none (plain HTTP)"));
@@ -135,6 +151,20 @@ final class NodeCommand implements Callable<Integer> {
     out.println("ready; Ctrl-C stops");
     out.flush();
     return node;
+  }
+
+  private static KeyStore trustStore(List<X509Certificate> certificates) {
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      int i = 0;
+      for (X509Certificate c : certificates) {
+        ks.setCertificateEntry("trusted-" + i++, c);
+      }
+      return ks;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build a trust store: " + e.getMessage(), e);
+    }
   }
 
   static InetSocketAddress parseListen(String text) {

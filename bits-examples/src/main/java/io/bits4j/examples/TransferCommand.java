@@ -1,6 +1,7 @@
 package io.bits4j.examples;
 
 import io.bits4j.AuthScheme;
+import io.bits4j.CompactServer;
 import io.bits4j.Controller;
 import io.bits4j.Credentials;
 import io.bits4j.JobProgress;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -107,6 +109,15 @@ final class TransferCommand implements Callable<Integer> {
       description = "Enable basic and/or digest on the group; the job then authenticates as --user with the same password.")
   List<String> auth = new ArrayList<>();
 
+  @Option(names = "--ssl-cert-hash", paramLabel = "SHA1",
+      description = {"For an https --group: bind the certificate with this SHA-1 thumbprint from the server node's",
+          "certificate store (bits node --cert-store) to the group's port first; unbound again afterwards",
+          "if no certificate was bound before."})
+  @Nullable String sslCertHash;
+
+  @Option(names = "--cert-store-name", paramLabel = "NAME", description = "Store of --ssl-cert-hash (default: ${DEFAULT-VALUE}).")
+  String certStoreName = "MY";
+
   @Option(names = "--poll-interval-ms", paramLabel = "MS", hidden = true, description = "Job polling interval.")
   long pollIntervalMs = 500;
 
@@ -159,6 +170,17 @@ final class TransferCommand implements Callable<Integer> {
     if (pollIntervalMs <= 0) {
       throw new IllegalArgumentException("--poll-interval-ms must be positive");
     }
+    byte[] thumbprint = null;
+    if (sslCertHash != null) {
+      if (!prefix.isSecure()) {
+        throw new IllegalArgumentException("--ssl-cert-hash is for an https --group");
+      }
+      String hex = sslCertHash.replace(":", "").strip();
+      if (!hex.matches("[0-9a-fA-F]{40}")) {
+        throw new IllegalArgumentException("--ssl-cert-hash takes a SHA-1 thumbprint (40 hex digits): " + sslCertHash);
+      }
+      thumbprint = HexFormat.of().parseHex(hex.toLowerCase(Locale.ROOT));
+    }
     TransferPlan plan = pb.build();
     Duration poll = Duration.ofMillis(pollIntervalMs);
     try (WsmanSession serverSession = session(serverNode, password, poll);
@@ -168,9 +190,24 @@ final class TransferCommand implements Callable<Integer> {
       // Fail fast (E_ACCESSDENIED, unreachable, untrusted) before anything is created.
       serverSession.identify();
       clientSession.identify();
-      TransferReport report = runWithProgress(controller, plan, out, "transfer");
-      printReport(out, report);
-      return exitCode(report);
+      CompactServer server = serverSession.compactServer();
+      boolean bound = false;
+      if (thumbprint != null) {
+        bound = server.sslCertificate(prefix.port()).isEmpty();
+        server.setSslCertificate(prefix.port(), certStoreName, thumbprint);
+        out.println("bound certificate " + HexFormat.of().formatHex(thumbprint) + " (" + certStoreName + ") to port "
+            + prefix.port() + " on the server node");
+      }
+      try {
+        TransferReport report = runWithProgress(controller, plan, out, "transfer");
+        printReport(out, report);
+        return exitCode(report);
+      } finally {
+        if (bound) {
+          server.removeSslCertificate(prefix.port());
+          out.println("unbound the certificate from port " + prefix.port());
+        }
+      }
     }
   }
 

@@ -33,6 +33,7 @@ class TransferCommandTest {
   private Path downloads;
   private Path[] pem;
   private String fingerprint;
+  private TlsIdentity hosting;
 
   @BeforeEach
   void startNodes() throws Exception {
@@ -44,13 +45,19 @@ class TransferCommandTest {
     UserStore.file(users).addUser("admin", password.toCharArray(), Set.of(UserStore.ADMINISTRATORS), Set.of());
     serve = Files.createDirectories(dir.resolve("serve"));
     downloads = Files.createDirectories(dir.resolve("downloads"));
+    // The server node's certificate store holds the hosting certificate; the client node trusts it.
+    hosting = NodeCommandTest.loopbackIdentity();
+    Path my = Files.createDirectories(dir.resolve("certs/MY"));
+    NodeCommandTest.writePem(my, hosting);
     StringWriter nodeOut = new StringWriter();
     serverNode = NodeCommandTest.parse("--listen", "127.0.0.1:0", "--tls-cert", pem[0].toString(), "--tls-key",
-        pem[1].toString(), "--users", users.toString(), "--server", "--serve-root", serve.toString())
+        pem[1].toString(), "--users", users.toString(), "--server", "--serve-root", serve.toString(),
+        "--cert-store", dir.resolve("certs").toString())
         .start(new PrintWriter(nodeOut, true));
     clientNode = NodeCommandTest.parse("--listen", "127.0.0.1:0", "--tls-cert", pem[0].toString(), "--tls-key",
         pem[1].toString(), "--users", users.toString(), "--client", "--state-dir", dir.resolve("state").toString(),
-        "--download-root", downloads.toString()).start(new PrintWriter(nodeOut, true));
+        "--download-root", downloads.toString(), "--client-trust", my.resolve("node.crt").toString())
+        .start(new PrintWriter(nodeOut, true));
     fingerprint = NodeCommandTest.printedFingerprint(nodeOut.toString());
   }
 
@@ -110,6 +117,24 @@ class TransferCommandTest {
   }
 
   @Test
+  void seedsOverHttpsWithACertificateFromTheServerNodesStore() throws Exception {
+    byte[] data = randomBytes(200_000);
+    Path source = Files.write(serve.resolve("tls.bin"), data);
+    Path dest = downloads.resolve("tls.bin");
+    int port = DemoCommand.freePort();
+    int code = transfer("--password-env", "BITS_TEST_PASSWORD", "--pin", fingerprint,
+        "--group", "https://127.0.0.1:" + port + "/Secure", "--ssl-cert-hash", hosting.thumbprintHex().toUpperCase(java.util.Locale.ROOT),
+        "--source", source.toString(), "--suffix", "tls.bin", "--dest", dest.toString());
+    assertThat(code).as(out + "\n" + err).isZero();
+    assertThat(Files.readAllBytes(dest)).isEqualTo(data);
+    assertThat(out.toString())
+        .contains("bound certificate " + hosting.thumbprintHex() + " (MY) to port " + port)
+        .contains("url: https://127.0.0.1:" + port + "/Secure/tls.bin")
+        .contains("SUCCEEDED")
+        .contains("unbound the certificate from port " + port);
+  }
+
+  @Test
   void aJobThatFailsExitsWith3() throws Exception {
     // Digest is enabled on the group but the admin has no Digest realm: every request gets 401.
     Path source = Files.write(serve.resolve("a.bin"), randomBytes(1000));
@@ -129,7 +154,8 @@ class TransferCommandTest {
         "--group", "http://127.0.0.1:" + DemoCommand.freePort() + "/G", "--source", outside.toString(),
         "--dest", downloads.resolve("s.bin").toString());
     assertThat(code).as(out + "\n" + err).isEqualTo(BitsCli.EXIT_REFUSED);
-    assertThat(out.toString()).contains("FAILED").contains("(never published)").contains("cleanup: clean");
+    assertThat(out.toString()).contains("FAILED").contains("(never published)").contains("E_ACCESSDENIED")
+        .contains("cleanup: clean");
   }
 
   @Test
@@ -166,6 +192,10 @@ class TransferCommandTest {
         {"--password-env", "BITS_TEST_PASSWORD", "--pin", fingerprint, "--group", group, "--auth", "ntlm",
             "--source", source.toString(), "--dest", dest},
         {"--password-env", "BITS_TEST_PASSWORD", "--group", group, "--source", source.toString()},
+        {"--password-env", "BITS_TEST_PASSWORD", "--pin", fingerprint, "--group", group, "--ssl-cert-hash", hosting.thumbprintHex(),
+            "--source", source.toString(), "--dest", dest},
+        {"--password-env", "BITS_TEST_PASSWORD", "--pin", fingerprint, "--group", "https://127.0.0.1:1/G",
+            "--ssl-cert-hash", "12ab", "--source", source.toString(), "--dest", dest},
     };
     for (String[] c : cases) {
       StringWriter caseErr = new StringWriter();
