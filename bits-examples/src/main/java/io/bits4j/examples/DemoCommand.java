@@ -43,6 +43,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -100,31 +102,51 @@ final class DemoCommand implements Callable<Integer> {
       err.println("bits demo: FAILED: cannot create a temporary directory: " + e.getMessage());
       return BitsCli.EXIT_REFUSED;
     }
-    int code;
+    // On Ctrl-C the transfer's own hook cancels it; this one holds the JVM (briefly) until the
+    // main thread has closed the nodes and removed the temporary directory.
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      try {
+        finished.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "bits-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
-      code = seed(tmp, out, err);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      err.println("bits demo: interrupted");
-      code = BitsCli.EXIT_REFUSED;
-    } catch (Exception e) {
-      err.println("bits demo: FAILED: " + e);
-      code = BitsCli.EXIT_REFUSED;
-    } finally {
-      if (keep) {
-        out.println("  temp dir:    kept at " + tmp);
-      } else {
-        try {
-          deleteTree(tmp);
-          out.println("  temp dir:    removed");
-        } catch (IOException e) {
-          err.println("bits demo: could not remove " + tmp + ": " + e);
+      int code;
+      try {
+        code = seed(tmp, out, err);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        err.println("bits demo: interrupted");
+        code = BitsCli.EXIT_REFUSED;
+      } catch (Exception e) {
+        err.println("bits demo: FAILED: " + e);
+        code = BitsCli.EXIT_REFUSED;
+      } finally {
+        if (keep) {
+          out.println("  temp dir:    kept at " + tmp);
+        } else {
+          try {
+            deleteTree(tmp);
+            out.println("  temp dir:    removed");
+          } catch (IOException e) {
+            err.println("bits demo: could not remove " + tmp + ": " + e);
+          }
         }
       }
+      out.printf(Locale.ROOT, "  wall time:   %.2f s%n", (System.nanoTime() - t0) / 1e9);
+      out.flush();
+      return code;
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // shutting down: the hook is running and has just been released
+      }
     }
-    out.printf(Locale.ROOT, "  wall time:   %.2f s%n", (System.nanoTime() - t0) / 1e9);
-    out.flush();
-    return code;
   }
 
   private int seed(Path tmp, PrintWriter out, PrintWriter err) throws Exception {

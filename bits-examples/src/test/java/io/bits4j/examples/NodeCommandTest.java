@@ -172,6 +172,50 @@ class NodeCommandTest {
   }
 
   @Test
+  void aTerminationSignalClosesTheNodeThroughTheShutdownHook() throws Exception {
+    Path users = dir.resolve("users.txt");
+    UserStore.file(users).addUser("admin", "pw".toCharArray(), Set.of(UserStore.ADMINISTRATORS), Set.of());
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+        BitsCli.class.getName(), "node", "--listen", "127.0.0.1:0", "--plain-http", "--users", users.toString(), "--server")
+        .redirectErrorStream(true).start();
+    try {
+      java.util.concurrent.CompletableFuture<String> ready = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        StringBuilder seen = new StringBuilder();
+        try (java.io.BufferedReader r = new java.io.BufferedReader(
+            new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line; (line = r.readLine()) != null; ) {
+            seen.append(line).append('\n');
+            if (line.startsWith("ready")) {
+              return seen.toString();
+            }
+          }
+        } catch (IOException e) {
+          seen.append(e);
+        }
+        return seen.toString();
+      });
+      String printed = ready.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      Matcher m = Pattern.compile("node: http://127\\.0\\.0\\.1:(\\d+)/wsman").matcher(printed);
+      assertThat(m.find()).as(printed).isTrue();
+      int port = Integer.parseInt(m.group(1));
+      try (Socket sock = new Socket()) {
+        sock.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      }
+      p.destroy(); // SIGTERM: the JVM runs the shutdown hook, which closes the node
+      assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(143);
+      assertThatThrownBy(() -> {
+        try (Socket sock = new Socket()) {
+          sock.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        }
+      }).isInstanceOf(IOException.class);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
   void listenAcceptsBracketedIpv6() {
     InetSocketAddress a = NodeCommand.parseListen("[::1]:5986");
     assertThat(a.getAddress().isLoopbackAddress()).isTrue();
