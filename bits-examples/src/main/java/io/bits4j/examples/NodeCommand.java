@@ -146,8 +146,13 @@ final class NodeCommand implements Callable<Integer> {
         serveRoot, downloadRoot, certStore);
     out.println("node: " + node.uri() + " (" + node.roles() + ")");
     out.println("tls certificate sha256: " + node.fingerprint().orElse("none (plain HTTP)"));
-    out.println("serve root: " + (serveRoot == null ? Path.of("").toAbsolutePath() : serveRoot.toAbsolutePath())
-        + ", download root: " + (downloadRoot == null ? Path.of("").toAbsolutePath() : downloadRoot.toAbsolutePath()));
+    Path cwd = Path.of("").toAbsolutePath();
+    if (server) {
+      out.println("serve root: " + (serveRoot == null ? cwd : serveRoot.toAbsolutePath()));
+    }
+    if (client) {
+      out.println("download root: " + (downloadRoot == null ? cwd : downloadRoot.toAbsolutePath()));
+    }
     out.println("ready; Ctrl-C stops");
     out.flush();
     return node;
