@@ -66,6 +66,9 @@ import org.jspecify.annotations.Nullable;
  * kept in the state files (readable by the owner only) so that jobs can resume after a restart;
  * key-store client certificates are not persisted and must be set again after a restart.
  *
+ * <p>{@code suspend()}, {@code complete()} and {@code cancel()} return once the job's transfer
+ * has stopped (a few milliseconds: the connection is closed and received data forced to disk).
+ *
  * <p>Thread-safety: safe for use from any thread. {@link #close()} is idempotent; it stops the
  * transfers (jobs stay, with their progress) and releases the state directory.
  */

@@ -353,18 +353,24 @@ public final class Engine implements AutoCloseable {
     requestDispatch();
   }
 
+  /** Suspends; returns once the job's worker has stopped, so no byte arrives afterwards. */
   void suspend(PortableJob j) {
+    Run r;
     synchronized (lock) {
       checkNotFinal(j);
       if (j.state == JobState.SUSPENDED) {
         return;
       }
       j.epoch++;
-      if (j.run != null) {
-        j.run.requestStop();
+      r = j.run;
+      if (r != null) {
+        r.requestStop();
       }
       j.error = null;
       setStateLocked(j, JobState.SUSPENDED);
+    }
+    if (r != null) {
+      r.awaitDone();
     }
     persist(j);
     requestDispatch();
