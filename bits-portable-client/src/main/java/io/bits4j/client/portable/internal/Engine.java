@@ -63,7 +63,8 @@ public final class Engine implements AutoCloseable {
 
   /** Engine settings. */
   public record Config(Path stateDirectory, Scheduler scheduler, int workers, long bandwidthLimit,
-      HttpSession.Net net, Duration timeSlice, long durabilityBytes, Duration durabilityInterval) {}
+      HttpSession.Net net, Duration timeSlice, long durabilityBytes, Duration durabilityInterval,
+      boolean transfers) {}
 
   final Object lock = new Object();
   final Scheduler scheduler;
@@ -73,6 +74,7 @@ public final class Engine implements AutoCloseable {
   final Duration durabilityInterval;
   private final Duration timeSlice;
   private final int workerCount;
+  private final boolean transfers;
   private final StateStore store;
   private final Map<JobId, PortableJob> jobs = new LinkedHashMap<>();
   private final ThreadPoolExecutor workers;
@@ -93,6 +95,7 @@ public final class Engine implements AutoCloseable {
     this.durabilityInterval = config.durabilityInterval();
     this.timeSlice = config.timeSlice();
     this.workerCount = config.workers();
+    this.transfers = config.transfers();
     this.store = new StateStore(config.stateDirectory());
     AtomicInteger n = new AtomicInteger();
     this.workers = new ThreadPoolExecutor(workerCount, workerCount, 30, TimeUnit.SECONDS,
@@ -689,7 +692,7 @@ public final class Engine implements AutoCloseable {
   private void dispatch() {
     List<PortableJob> toPersist = new ArrayList<>();
     synchronized (lock) {
-      if (closed) {
+      if (closed || !transfers) {
         return;
       }
       List<PortableJob> runnable = new ArrayList<>();
