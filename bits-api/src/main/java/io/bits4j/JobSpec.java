@@ -195,16 +195,23 @@ public final class JobSpec {
   }
 
   /**
-   * Checks a destination path.
+   * Checks a destination path: absolute on this machine, or an absolute Windows path ({@code
+   * C:\dir\file}, {@code \\server\share\file}) meant for a remote Windows client.
    *
    * @throws BitsException E_INVALIDARG unless it is absolute and names a file
    */
   public static Path checkLocalFile(Path path) {
     Objects.requireNonNull(path, "localFile");
-    if (!path.isAbsolute() || path.getFileName() == null) {
+    if (!(path.isAbsolute() || isWindowsAbsolute(path.toString())) || path.getFileName() == null) {
       throw new BitsException(Hresult.E_INVALIDARG, "destination must be an absolute file path: " + path);
     }
     return path;
+  }
+
+  private static boolean isWindowsAbsolute(String p) {
+    boolean drive = p.length() > 3 && Character.isLetter(p.charAt(0)) && p.charAt(1) == ':'
+        && (p.charAt(2) == '\\' || p.charAt(2) == '/');
+    return drive || (p.startsWith("\\\\") && p.length() > 2);
   }
 
   /** Builds a {@link JobSpec}; not thread-safe. */

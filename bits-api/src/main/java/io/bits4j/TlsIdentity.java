@@ -76,10 +76,25 @@ public final class TlsIdentity {
    * @throws BitsException E_INVALIDARG if the text is not usable PEM
    */
   public static TlsIdentity fromPem(String certificateChainPem, String privateKeyPem) {
+    return new TlsIdentity(parseKey(privateKeyPem), parseCertificates(certificateChainPem));
+  }
+
+  /**
+   * Reads the PEM certificates of a file, in order (for example the authorities client
+   * certificates must chain to).
+   *
+   * @throws BitsException E_FILE_NOT_FOUND if the file is missing; E_INVALIDARG if it holds no
+   *     usable PEM certificate
+   */
+  public static List<X509Certificate> readCertificates(Path pemFile) {
+    return parseCertificates(read(pemFile));
+  }
+
+  private static List<X509Certificate> parseCertificates(String pem) {
     List<X509Certificate> chain = new ArrayList<>();
     try {
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
-      Matcher m = PEM.matcher(certificateChainPem);
+      Matcher m = PEM.matcher(pem);
       while (m.find()) {
         if (m.group(1).equals("CERTIFICATE")) {
           byte[] der = Base64.getMimeDecoder().decode(m.group(2));
@@ -92,7 +107,7 @@ public final class TlsIdentity {
     if (chain.isEmpty()) {
       throw new BitsException(Hresult.E_INVALIDARG, "no PEM certificate found");
     }
-    return new TlsIdentity(parseKey(privateKeyPem), chain);
+    return List.copyOf(chain);
   }
 
   /**

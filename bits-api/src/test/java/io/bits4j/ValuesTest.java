@@ -105,6 +105,10 @@ class ValuesTest {
     }
     assertThatThrownBy(() -> JobSpec.builder("x").addFile(URL, Path.of("relative.bin")))
         .isInstanceOf(BitsException.class);
+    assertThatThrownBy(() -> JobSpec.builder("x").addFile(URL, Path.of("C:relative.bin")))
+        .isInstanceOf(BitsException.class);
+    // Absolute Windows paths are accepted on any OS: a Linux controller may target a Windows client.
+    JobSpec.builder("x").addFile(URL, Path.of("C:\\data\\a.vhd")).addFile(URL, Path.of("\\\\srv\\share\\a.vhd"));
     assertThatThrownBy(() -> JobSpec.builder("x").customHeader("Bad Name", "v")).isInstanceOf(BitsException.class);
     assertThatThrownBy(() -> JobSpec.builder("x").customHeader("X", "a\r\nInjected: 1")).isInstanceOf(BitsException.class);
     assertThatThrownBy(() -> JobSpec.builder("x").customHeader("X", "v".repeat(16_400)))

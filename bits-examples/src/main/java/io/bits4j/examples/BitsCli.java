@@ -1,6 +1,7 @@
 package io.bits4j.examples;
 
 import io.bits4j.BitsException;
+import io.bits4j.Hresult;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,15 +9,18 @@ import picocli.CommandLine.Command;
 /**
  * {@code java -jar bits.jar <command>}: the bits4j command line.
  *
- * <p>Exit codes: 0 success, 1 a refused operation ({@link BitsException}), 2 a usage error, 3 a
- * job that ended in error (for {@code get}).
+ * <p>Exit codes: 0 success, 1 a refused operation ({@link BitsException}), 2 a usage error
+ * (including an input refused with E_INVALIDARG), 3 a job that ended in error (for {@code get}).
  */
 @Command(
     name = "bits",
     mixinStandardHelpOptions = true,
     versionProvider = BitsCli.Version.class,
     description = "bits4j: the BITS Compact Server with BITS Remote Management, for the JVM.",
-    subcommands = {UsersCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+        GetCommand.class, JobsCommand.class, JobsCommand.Cancel.class, JobsCommand.Complete.class,
+        JobsCommand.Resume.class, JobsCommand.Suspend.class, ServeCommand.class, UsersCommand.class,
+        CommandLine.HelpCommand.class})
 public final class BitsCli {
   /** Exit code of a refused operation. */
   public static final int EXIT_REFUSED = 1;
@@ -40,7 +44,8 @@ public final class BitsCli {
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof BitsException be) {
         commandLine.getErr().println("bits: " + be.getMessage());
-        return EXIT_REFUSED;
+        // An input that does not parse (prefix, SDDL, suffix, name) is the user's usage error.
+        return be.hresult() == Hresult.E_INVALIDARG ? EXIT_USAGE : EXIT_REFUSED;
       }
       if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
         commandLine.getErr().println("bits: " + e.getMessage());

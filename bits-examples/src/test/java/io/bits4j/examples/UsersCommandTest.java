@@ -55,7 +55,7 @@ class UsersCommandTest {
     assertThat(bits("users", "add", "bob", "--users", dir.resolve("u").toString())).isEqualTo(BitsCli.EXIT_USAGE);
     assertThat(err.toString()).contains("no password");
     System.setIn(new ByteArrayInputStream("pw\n".getBytes(StandardCharsets.UTF_8)));
-    assertThat(bits("users", "add", "bad:name", "--users", dir.resolve("u").toString())).isEqualTo(BitsCli.EXIT_REFUSED);
+    assertThat(bits("users", "add", "bad:name", "--users", dir.resolve("u").toString())).isEqualTo(BitsCli.EXIT_USAGE);
     assertThat(err.toString()).contains("E_INVALIDARG");
   }
 }

@@ -25,6 +25,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -219,6 +220,16 @@ class NettyCompactServerTest {
   }
 
   @Test
+  void aPortInUseIsATypedErrorAndLeavesNoGroup() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      UrlPrefix p = UrlPrefix.parse("http://127.0.0.1:" + taken.getLocalPort() + "/Busy");
+      assertThatThrownBy(() -> server.createUrlGroup(p))
+          .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_ALREADY_EXISTS));
+      assertThat(server.findUrlGroup(p)).isEmpty();
+    }
+  }
+
+  @Test
   void httpAndHttpsCannotShareAPort() {
     assertThatThrownBy(() -> server.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/Other")))
         .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
@@ -391,6 +402,55 @@ class NettyCompactServerTest {
     }
     long got = c.drain();
     assertThat(got).isLessThan(256L << 20); // never the promised 512 MiB: the connection was cut
+  }
+
+  @Test
+  void concurrentRangedClientsGetTheirOwnBytes() throws Exception {
+    Path f = TestSupport.file(dir, "c.bin", 1_000_000);
+    group.host("c.bin", f, AccessPolicy.NONE);
+    int threads = 8;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int seed = t;
+        results.add(pool.submit(() -> {
+          java.util.Random r = new java.util.Random(seed);
+          int ok = 0;
+          try (RawHttp c = RawHttp.plain(port)) {
+            for (int i = 0; i < 25; i++) {
+              long a = r.nextInt(1_000_000);
+              long b = Math.min(999_999, a + r.nextInt(50_000));
+              RawHttp.Response resp = c.request("GET", "/Carmine/c.bin", "Range: bytes=" + a + "-" + b);
+              if (resp.status() == 206 && java.util.Arrays.equals(resp.body(), TestSupport.read(f, a, b))) {
+                ok++;
+              }
+            }
+          }
+          return ok;
+        }));
+      }
+      for (var res : results) {
+        assertThat(res.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(25);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void closeDuringATransferReturnsPromptlyAndFreesThePort() throws Exception {
+    Path big = TestSupport.sparse(dir, "slow.bin", 256L << 20);
+    group.host("slow.bin", big, AccessPolicy.NONE);
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.sendRaw("GET /Carmine/slow.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(c.socket.getInputStream().read()).isPositive(); // the response has started; we stop reading
+      long t0 = System.nanoTime();
+      server.close();
+      assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(10_000);
+      assertThat(c.drain()).isLessThan(256L << 20); // cut, never completed
+    }
+    assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
   }
 
   @Test

@@ -18,6 +18,9 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -70,6 +73,8 @@ public final class ServerCore implements AutoCloseable {
   final ConcurrentHashMap<Integer, TlsContexts> tls = new ConcurrentHashMap<>();
   private volatile Routes routes = Routes.EMPTY;
   final AtomicInteger openConnections = new AtomicInteger();
+  /** Every accepted connection, so close() can cut them all. */
+  private final ChannelGroup connections = new DefaultChannelGroup("bits4j-connections", GlobalEventExecutor.INSTANCE);
   final Authenticator authenticator;
   private final ExecutorService hashExecutor;
   private volatile boolean closed;
@@ -314,6 +319,11 @@ public final class ServerCore implements AutoCloseable {
       return;
     }
     ch.closeFuture().addListener(f -> openConnections.decrementAndGet());
+    connections.add(ch);
+    if (closed) {
+      ch.close();
+      return;
+    }
     int port = ch.localAddress().getPort();
     Routes.Port rp = routes.port(port);
     if (rp == null) {
@@ -412,6 +422,7 @@ public final class ServerCore implements AutoCloseable {
       }
       listeners.clear();
     }
+    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     hashExecutor.shutdownNow();

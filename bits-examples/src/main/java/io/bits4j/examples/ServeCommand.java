@@ -1,0 +1,184 @@
+package io.bits4j.examples;
+
+import io.bits4j.AccessPolicy;
+import io.bits4j.AuthScheme;
+import io.bits4j.CompactServer;
+import io.bits4j.HostedFile;
+import io.bits4j.TlsIdentity;
+import io.bits4j.UrlGroup;
+import io.bits4j.UrlPrefix;
+import io.bits4j.UserStore;
+import io.bits4j.server.netty.NettyCompactServer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code bits serve}: runs a compact server with the given URL groups and files until
+ * interrupted.
+ *
+ * <pre>
+ * bits serve --group http://127.0.0.1:8080/Carmine --file disk.vhd=/srv/disk.vhd
+ * </pre>
+ */
+@Command(
+    name = "serve",
+    sortOptions = false,
+    description = {
+        "Run a compact server: host files under URL groups until interrupted (Ctrl-C).",
+        "Each --file is hosted in the --group given before it."})
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  /** One {@code --group} with the {@code --file}s given after it (a picocli repeating group). */
+  static final class GroupArg {
+    @Option(names = "--group", paramLabel = "PREFIX", required = true,
+        description = "A URL group, e.g. http://127.0.0.1:8080/Carmine (repeatable).")
+    String prefixText = "";
+
+    @Option(names = "--file", paramLabel = "SUFFIX=PATH",
+        description = "Host PATH under SUFFIX in the --group given before it (repeatable).")
+    List<String> fileArgs = new ArrayList<>();
+
+    UrlPrefix prefix() {
+      return UrlPrefix.parse(prefixText);
+    }
+
+    List<FileArg> files() {
+      List<FileArg> files = new ArrayList<>();
+      for (String arg : fileArgs) {
+        int eq = arg.indexOf('=');
+        if (eq <= 0 || eq == arg.length() - 1) {
+          throw new IllegalArgumentException("--file takes SUFFIX=PATH, not '" + arg + "'");
+        }
+        files.add(new FileArg(arg.substring(0, eq), Path.of(arg.substring(eq + 1))));
+      }
+      return files;
+    }
+  }
+
+  private record FileArg(String suffix, Path path) {}
+
+  @ArgGroup(exclusive = false, multiplicity = "1..*")
+  List<GroupArg> groups = new ArrayList<>();
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain for every https group's port.")
+  @Nullable Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PKCS#8 or PKCS#1 PEM) for --tls-cert.")
+  @Nullable Path tlsKey;
+
+  @Option(names = "--users", paramLabel = "FILE", description = "Users file (see 'bits users').")
+  @Nullable Path users;
+
+  @Option(names = "--auth", paramLabel = "SCHEME", split = ",",
+      description = "Authentication for every group: basic, digest, client-cert (comma-separated or repeated).")
+  List<String> auth = new ArrayList<>();
+
+  @Option(names = "--digest-realm", paramLabel = "REALM", description = "Digest realm (default: ${DEFAULT-VALUE}).")
+  String digestRealm = "bits4j";
+
+  @Option(names = "--client-ca", paramLabel = "PEM", description = "CA certificates client certificates must chain to (for client-cert).")
+  @Nullable Path clientCa;
+
+  @Option(names = "--allow-basic-over-http", description = "Allow Basic on plain http groups (the password crosses the network readable).")
+  boolean allowBasicOverHttp;
+
+  @Option(names = "--sddl", paramLabel = "SDDL", description = "Access policy of every hosted file (default: \"\", no check).")
+  String sddl = "";
+
+  @Option(names = "--url-host", paramLabel = "HOST",
+      description = "Host name printed in URLs of + and * groups (default: ${DEFAULT-VALUE}).")
+  String urlHost = "127.0.0.1";
+
+  @Override
+  public Integer call() throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    CompactServer server = start(spec.commandLine().getOut());
+    // Ctrl-C: the hook closes the server (idempotent) before the JVM goes, then releases main.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "bits-serve-shutdown"));
+    try {
+      stopped.await();
+    } finally {
+      server.close();
+    }
+    return 0;
+  }
+
+  /** Builds the server, hosts the files and prints their URLs; the caller closes the server. */
+  CompactServer start(PrintWriter out) {
+    AccessPolicy access = AccessPolicy.parse(sddl);
+    for (GroupArg g : groups) {
+      g.prefix();
+      g.files();
+    }
+    List<AuthScheme> schemes = new ArrayList<>();
+    for (String a : auth) {
+      schemes.add(parseScheme(a));
+    }
+    if (!schemes.isEmpty() && users == null && !schemes.equals(List.of(AuthScheme.CLIENT_CERTIFICATE))) {
+      throw new IllegalArgumentException("--auth basic/digest needs --users FILE");
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+    }
+    if (tlsCert == null && groups.stream().anyMatch(g -> g.prefix().isSecure())) {
+      throw new IllegalArgumentException("https groups need --tls-cert and --tls-key");
+    }
+    NettyCompactServer.Builder b = NettyCompactServer.builder()
+        .digestRealm(digestRealm)
+        .allowBasicOverHttp(allowBasicOverHttp);
+    if (users != null) {
+      b.users(UserStore.file(users));
+    }
+    if (clientCa != null) {
+      b.clientCertificateAuthorities(TlsIdentity.readCertificates(clientCa));
+    }
+    CompactServer server = b.build();
+    try {
+      if (tlsCert != null && tlsKey != null) {
+        TlsIdentity id = TlsIdentity.fromPem(tlsCert, tlsKey);
+        groups.stream().map(GroupArg::prefix).filter(UrlPrefix::isSecure).map(UrlPrefix::port).distinct()
+            .forEach(port -> server.setSslCertificate(port, id));
+      }
+      for (GroupArg g : groups) {
+        UrlGroup group = server.createUrlGroup(g.prefix());
+        for (AuthScheme s : schemes) {
+          group.setAuthentication(s, true);
+        }
+        for (FileArg f : g.files()) {
+          HostedFile hosted = group.host(f.suffix(), f.path().toAbsolutePath(), access);
+          String host = g.prefix().isWildcard() ? urlHost : g.prefix().host();
+          out.println("serving " + hosted.url(host) + " <- " + f.path());
+        }
+      }
+      out.println("ready: " + groups.size() + " group(s); Ctrl-C stops");
+      out.flush();
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private static AuthScheme parseScheme(String s) {
+    return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "basic" -> AuthScheme.BASIC;
+      case "digest" -> AuthScheme.DIGEST;
+      case "client-cert", "client-certificate" -> AuthScheme.CLIENT_CERTIFICATE;
+      default -> throw new IllegalArgumentException("--auth takes basic, digest or client-cert, not '" + s + "'");
+    };
+  }
+}

@@ -1,0 +1,105 @@
+package io.bits4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bits4j.BitsException;
+import io.bits4j.CompactServer;
+import io.bits4j.UserStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+  @TempDir Path dir;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static ServeCommand parse(String... args) {
+    ServeCommand cmd = new ServeCommand();
+    new CommandLine(cmd).parseArgs(args);
+    return cmd;
+  }
+
+  @Test
+  void hostsEachFileInTheGroupGivenBeforeItAndPrintsTheUrls() throws Exception {
+    Path a = Files.write(dir.resolve("a.bin"), new byte[] {1, 2, 3, 4, 5});
+    Path b = Files.write(dir.resolve("b.bin"), new byte[] {9, 8, 7});
+    int port = freePort();
+    StringWriter out = new StringWriter();
+    ServeCommand cmd = parse("--group", "http://127.0.0.1:" + port + "/One", "--file", "x/a.bin=" + a,
+        "--group", "http://127.0.0.1:" + port + "/Two", "--file", "b=" + b);
+    try (CompactServer server = cmd.start(new PrintWriter(out, true))) {
+      assertThat(out.toString())
+          .contains("serving http://127.0.0.1:" + port + "/One/x/a.bin")
+          .contains("serving http://127.0.0.1:" + port + "/Two/b")
+          .contains("ready: 2 group(s)");
+      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/One/x/a.bin"))
+          .header("Range", "bytes=1-2").build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).isEqualTo(206);
+      assertThat(r.body()).containsExactly(2, 3);
+      HttpResponse<byte[]> missing = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/One/b")).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(missing.statusCode()).isEqualTo(404);
+      assertThat(server.urlGroups()).hasSize(2);
+    }
+  }
+
+  @Test
+  void appliesAuthenticationAndSddlFromTheUsersFile() throws Exception {
+    Path users = dir.resolve("users.txt");
+    UserStore.file(users).addUser("alice", "pw".toCharArray(), Set.of(), Set.of());
+    Path a = Files.write(dir.resolve("a.bin"), new byte[] {1});
+    int port = freePort();
+    ServeCommand cmd = parse("--group", "http://127.0.0.1:" + port + "/G", "--file", "a=" + a,
+        "--users", users.toString(), "--auth", "basic", "--allow-basic-over-http", "--sddl", "D:(A;;GR;;;AU)");
+    try (CompactServer server = cmd.start(new PrintWriter(new StringWriter(), true))) {
+      URI url = URI.create("http://127.0.0.1:" + port + "/G/a");
+      assertThat(http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+          .isEqualTo(401);
+      String basic = "Basic " + Base64.getEncoder().encodeToString("alice:pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(http.send(HttpRequest.newBuilder(url).header("Authorization", basic).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+      assertThat(server.urlGroups()).hasSize(1);
+    }
+  }
+
+  @Test
+  void refusesInconsistentOptions() {
+    assertThatThrownBy(() -> parse("--file", "a=/x")).isInstanceOf(CommandLine.ParameterException.class);
+    assertThatThrownBy(() -> parse("--group", "http://127.0.0.1:1/G", "--file", "noequals").start(new PrintWriter(new StringWriter())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SUFFIX=PATH");
+    assertThatThrownBy(() -> parse("--group", "http://127.0.0.1:1/G/H").start(new PrintWriter(new StringWriter())))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(io.bits4j.Hresult.E_INVALIDARG));
+    assertThatThrownBy(() -> parse("--group", "https://127.0.0.1:1/G").start(new PrintWriter(new StringWriter())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--tls-cert");
+    assertThatThrownBy(() -> parse("--group", "http://127.0.0.1:1/G", "--auth", "basic").start(new PrintWriter(new StringWriter())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--users");
+    assertThatThrownBy(() -> parse("--group", "http://127.0.0.1:1/G", "--auth", "ntlm", "--users", "/tmp/x").start(new PrintWriter(new StringWriter())))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void usageErrorsExitWith2() {
+    StringWriter err = new StringWriter();
+    int code = BitsCli.run(new String[] {"serve", "--group", "http://+:80/a/b"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+    assertThat(code).isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("E_INVALIDARG");
+  }
+}

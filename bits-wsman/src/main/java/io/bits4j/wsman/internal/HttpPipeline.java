@@ -1,0 +1,262 @@
+package io.bits4j.wsman.internal;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The endpoint's Netty pipeline: [TLS] → connection cap → HTTP codec with bounded lines and
+ * headers → request receive timeout → 500 KB aggregator (413 before any XML is parsed) →
+ * keep-alive → {@link Handler} (POST {@code /wsman} only, SOAP content type), which hands the body
+ * to the {@link Processor} on a worker pool and never blocks the event loop.
+ */
+public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
+  /** Largest request accepted (MaxEnvelopeSizekb 500). */
+  public static final int MAX_REQUEST = 500 * 1024;
+
+  private final @Nullable SslContext ssl;
+  private final Processor processor;
+  private final ExecutorService workers;
+  private final int maxConnections;
+  private final long receiveTimeoutMillis;
+  private final long idleTimeoutMillis;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final ConnectionCap cap = new ConnectionCap();
+
+  public HttpPipeline(@Nullable SslContext ssl, Processor processor, ExecutorService workers, int maxConnections,
+      long receiveTimeoutMillis, long idleTimeoutMillis) {
+    this.ssl = ssl;
+    this.processor = processor;
+    this.workers = workers;
+    this.maxConnections = maxConnections;
+    this.receiveTimeoutMillis = receiveTimeoutMillis;
+    this.idleTimeoutMillis = idleTimeoutMillis;
+  }
+
+  /** Connections open now. */
+  public int connections() {
+    return connections.get();
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    if (ssl != null) {
+      ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+    }
+    ch.pipeline().addLast("cap", cap);
+    ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS));
+    ch.pipeline().addLast("http", new HttpServerCodec(4096, 16 * 1024, 64 * 1024));
+    ch.pipeline().addLast("receive", new ReceiveTimeout(receiveTimeoutMillis));
+    ch.pipeline().addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST));
+    ch.pipeline().addLast("keepalive", new HttpServerKeepAliveHandler());
+    ch.pipeline().addLast("wsman", new Handler(processor, workers));
+  }
+
+  @ChannelHandler.Sharable
+  private final class ConnectionCap extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      if (connections.incrementAndGet() > maxConnections) {
+        ctx.close();
+        return;
+      }
+      super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      connections.decrementAndGet();
+      super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof IdleStateEvent) {
+        ctx.close();
+        return;
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close(); // TLS garbage (plain HTTP on the TLS port), resets: close quietly
+    }
+  }
+
+  /** Closes a connection that takes longer than the limit to deliver one whole request (slow loris). */
+  private static final class ReceiveTimeout extends ChannelDuplexHandler {
+    private final long millis;
+    private @Nullable ScheduledFuture<?> timer;
+
+    ReceiveTimeout(long millis) {
+      this.millis = millis;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      if (msg instanceof HttpRequest && timer == null) {
+        timer = ctx.executor().schedule(() -> {
+          FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT);
+          r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+          ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        }, millis, TimeUnit.MILLISECONDS);
+      }
+      if (msg instanceof LastHttpContent && timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+      super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      super.channelInactive(ctx);
+    }
+  }
+
+  /** Routes {@code POST /wsman} to the processor on a worker thread. */
+  private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final Processor processor;
+    private final ExecutorService workers;
+
+    Handler(Processor processor, ExecutorService workers) {
+      this.processor = processor;
+      this.workers = workers;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      boolean keepAlive = HttpUtil.isKeepAlive(req);
+      if (req.decoderResult().isFailure()) {
+        send(ctx.channel(), HttpResponseStatus.BAD_REQUEST, null, false, false);
+        return;
+      }
+      String path = req.uri();
+      int q = path.indexOf('?');
+      if (q >= 0) {
+        path = path.substring(0, q);
+      }
+      if (!path.equalsIgnoreCase("/wsman") && !path.equalsIgnoreCase("/wsman/")) {
+        send(ctx.channel(), HttpResponseStatus.NOT_FOUND, null, keepAlive, false);
+        return;
+      }
+      if (!req.method().equals(HttpMethod.POST)) {
+        FullHttpResponse r = response(HttpResponseStatus.METHOD_NOT_ALLOWED, null, keepAlive);
+        r.headers().set(HttpHeaderNames.ALLOW, "POST");
+        write(ctx.channel(), r, keepAlive);
+        return;
+      }
+      String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
+      if (!type.startsWith("application/soap+xml")) {
+        send(ctx.channel(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, null, keepAlive, false);
+        return;
+      }
+      byte[] body = ByteBufUtil.getBytes(req.content());
+      String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+      boolean unauthenticatedIdentify = "unauthenticated".equalsIgnoreCase(
+          req.headers().get("WSMANIDENTIFY", "").strip());
+      X509Certificate cert = peerCertificate(ctx.channel());
+      Channel ch = ctx.channel();
+      try {
+        workers.execute(() -> processor.process(body, authorization, unauthenticatedIdentify, cert,
+            ch.remoteAddress(), r -> send(ch, HttpResponseStatus.valueOf(r.status()), r.body(), keepAlive,
+                r.challenge())));
+      } catch (RejectedExecutionException e) {
+        FullHttpResponse r = response(HttpResponseStatus.SERVICE_UNAVAILABLE, null, keepAlive);
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+        write(ch, r, keepAlive);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+
+    private static @Nullable X509Certificate peerCertificate(Channel ch) {
+      SslHandler tls = ch.pipeline().get(SslHandler.class);
+      if (tls == null) {
+        return null;
+      }
+      try {
+        Certificate[] certs = tls.engine().getSession().getPeerCertificates();
+        return certs.length > 0 && certs[0] instanceof X509Certificate ? (X509Certificate) certs[0] : null;
+      } catch (SSLPeerUnverifiedException e) {
+        return null;
+      }
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, byte @Nullable [] body, boolean keepAlive) {
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+          body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+      r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body == null ? 0 : body.length);
+      if (body != null) {
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/soap+xml;charset=UTF-8");
+      }
+      r.headers().set(HttpHeaderNames.SERVER, "bits4j-wsman");
+      HttpUtil.setKeepAlive(r, keepAlive);
+      return r;
+    }
+
+    private static void send(Channel ch, HttpResponseStatus status, byte @Nullable [] body, boolean keepAlive,
+        boolean challenge) {
+      FullHttpResponse r = response(status, body, keepAlive);
+      if (challenge) {
+        r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"WSMAN\"");
+      }
+      write(ch, r, keepAlive);
+    }
+
+    private static void write(Channel ch, FullHttpResponse r, boolean keepAlive) {
+      if (!ch.isActive()) {
+        r.release();
+        return;
+      }
+      if (keepAlive) {
+        ch.writeAndFlush(r);
+      } else {
+        ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+  }
+}
