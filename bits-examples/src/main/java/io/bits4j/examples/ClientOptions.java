@@ -24,9 +24,14 @@ final class ClientOptions {
     return stateDir != null ? stateDir : Path.of(System.getProperty("user.home"), ".bits4j");
   }
 
-  /** Opens the client: the state directory is locked until it is closed. */
-  PortableBitsClient open() {
-    PortableBitsClient.Builder b = PortableBitsClient.builder().stateDirectory(stateDirectory());
+  /**
+   * Opens the client: the state directory is locked until it is closed.
+   *
+   * @param transfers false for short-lived commands (jobs, cancel, …) that must not start the
+   *     persisted downloads
+   */
+  PortableBitsClient open(boolean transfers) {
+    PortableBitsClient.Builder b = PortableBitsClient.builder().stateDirectory(stateDirectory()).transfers(transfers);
     if (trust != null) {
       b.trustStore(trustStore(TlsIdentity.readCertificates(trust)));
     }

@@ -98,7 +98,7 @@ final class GetCommand implements Callable<Integer> {
     JobSpec.checkRemoteUrl(url);
     Optional<Credentials[]> creds = credentials();
     Optional<ClientCertificate> cert = clientCertificate();
-    try (PortableBitsClient bits = client.open()) {
+    try (PortableBitsClient bits = client.open(true)) {
       ClientJob job = findJob(bits, destination).orElse(null);
       if (job != null) {
         out.println("resuming job " + job.id() + " (" + job.state() + ", " + job.progress() + ")");

@@ -23,7 +23,7 @@ final class JobsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (PortableBitsClient bits = client.open()) {
+    try (PortableBitsClient bits = client.open(false)) {
       for (ClientJob j : bits.jobs()) {
         out.printf("%s  %-15s %s  %s%n", j.id(), j.state(), GetCommand.progressLine(j.progress()), j.displayName());
         for (JobFile f : j.files()) {
@@ -51,7 +51,7 @@ final class JobsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       JobId id = JobId.parse(jobId);
-      try (PortableBitsClient bits = client.open()) {
+      try (PortableBitsClient bits = client.open(false)) {
         ClientJob job = bits.job(id);
         spec.commandLine().getOut().println(id + ": " + act(job));
       }
@@ -80,7 +80,7 @@ final class JobsCommand implements Callable<Integer> {
   }
 
   /** {@code bits resume JOBID}. */
-  @Command(name = "resume", description = "Resume a suspended or failed job (it transfers while a client runs: use 'bits get' or 'bits node').")
+  @Command(name = "resume", description = "Resume a suspended or failed job; it transfers the next time a client runs on this state directory ('bits get URL DEST' for the same URL and destination).")
   static final class Resume extends Control {
     @Override
     String act(ClientJob job) {
