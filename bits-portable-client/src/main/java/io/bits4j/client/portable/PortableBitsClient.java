@@ -66,6 +66,9 @@ import org.jspecify.annotations.Nullable;
  * kept in the state files (readable by the owner only) so that jobs can resume after a restart;
  * key-store client certificates are not persisted and must be set again after a restart.
  *
+ * <p>{@code suspend()}, {@code complete()} and {@code cancel()} return once the job's transfer
+ * has stopped (a few milliseconds: the connection is closed and received data forced to disk).
+ *
  * <p>Thread-safety: safe for use from any thread. {@link #close()} is idempotent; it stops the
  * transfers (jobs stay, with their progress) and releases the state directory.
  */
@@ -149,6 +152,7 @@ public final class PortableBitsClient implements BitsClient {
     private Duration timeSlice = Duration.ofMinutes(1);
     private long durabilityBytes = DEFAULT_DURABILITY_BYTES;
     private Duration durabilityInterval = Duration.ofSeconds(1);
+    private boolean transfers = true;
 
     private Builder() {}
 
@@ -238,6 +242,17 @@ public final class PortableBitsClient implements BitsClient {
       return this;
     }
 
+    /**
+     * Whether this client transfers (default true). A client built with {@code false} only manages
+     * jobs — lists, creates, completes, cancels, suspends and resumes them (resumed jobs wait in
+     * QUEUED) — for example a command that inspects a state directory without starting downloads
+     * in its short-lived process.
+     */
+    public Builder transfers(boolean enabled) {
+      this.transfers = enabled;
+      return this;
+    }
+
     private static Duration positive(Duration d, String name) {
       Objects.requireNonNull(d, name);
       if (d.isNegative() || d.isZero()) {
@@ -257,7 +272,7 @@ public final class PortableBitsClient implements BitsClient {
       TlsSupport tls = new TlsSupport(sslContext, trustStore);
       Engine.Config cfg = new Engine.Config(stateDirectory, scheduler, transferWorkers, bandwidthLimit,
           HttpSessions.net(ps, tls, connectTimeout, readTimeout), timeSlice,
-          durabilityBytes, durabilityInterval);
+          durabilityBytes, durabilityInterval, transfers);
       return new PortableBitsClient(new Engine(cfg));
     }
   }

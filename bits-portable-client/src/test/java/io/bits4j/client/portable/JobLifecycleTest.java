@@ -213,6 +213,21 @@ class JobLifecycleTest {
   }
 
   @Test
+  void aManagementOnlyClientDoesNotTransfer() throws Exception {
+    client.close();
+    client = PortableBitsClient.builder().stateDirectory(tmp.resolve("state")).transfers(false).build();
+    ClientJob job = client.createJob(JobSpec.builder("m").addFile(server.uri("/f"), tmp.resolve("m.bin")).start(true).build());
+    assertThat(job.state()).isEqualTo(JobState.QUEUED);
+    client.close();
+    assertThat(server.requests).isEmpty();
+    client = PortableBitsClient.builder().stateDirectory(tmp.resolve("state")).build();
+    ClientJob again = client.job(job.id());
+    assertThat(settle(again)).isEqualTo(JobState.TRANSFERRED);
+    again.complete();
+    assertThat(TestFiles.sha256(tmp.resolve("m.bin"))).isEqualTo(TestFiles.sha256(source));
+  }
+
+  @Test
   void addFileToTransferredJobAndResume() throws Exception {
     ClientJob job = client.createJob(JobSpec.builder("add")
         .addFile(server.uri("/f"), tmp.resolve("1.bin")).start(true).build());

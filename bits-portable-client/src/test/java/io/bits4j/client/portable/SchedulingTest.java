@@ -86,8 +86,11 @@ class SchedulingTest {
     await("normal resumes", () -> normal.state() == JobState.TRANSFERRING
         && normal.progress().bytesTransferred() > normalAt);
     assertThat(low.state()).isEqualTo(JobState.QUEUED);
+    // the preempted worker may have written a last chunk after normalAt was read: the resumed
+    // request starts at or after it, and not beyond what the job has now
     String lastRange = server.gets().get(server.gets().size() - 1).header("range");
-    assertThat(lastRange).isEqualTo("bytes=" + normalAt + "-");
+    long from = Long.parseLong(lastRange.substring(6, lastRange.length() - 1));
+    assertThat(from).isBetween(normalAt, normal.progress().bytesTransferred());
     normal.cancel();
     await("low runs last", () -> running(low));
     low.cancel();

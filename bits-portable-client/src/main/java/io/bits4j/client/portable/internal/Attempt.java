@@ -160,6 +160,7 @@ final class Attempt {
     synchronized (engine.lock) {
       f.completed = true;
       f.durable = f.written;
+      f.confirmed = f.written;
     }
     engine.persist(job);
     engine.progress(job);
@@ -374,9 +375,10 @@ final class Attempt {
   private java.util.concurrent.@Nullable Future<?> pendingFlush;
   private volatile @Nullable TransferException flushError;
 
+  /** The offset a written state file records: what a crash now would resume from. */
   private long durable(FileEntry f) {
     synchronized (engine.lock) {
-      return f.durable;
+      return f.confirmed;
     }
   }
 
@@ -447,6 +449,12 @@ final class Attempt {
       }
     }
     engine.persistOrFail(job, f);
+    // only now may the worker count these bytes as safe (the window is measured from here)
+    synchronized (engine.lock) {
+      if (f.durable >= position && position > f.confirmed) {
+        f.confirmed = position;
+      }
+    }
   }
 
   private FileChannel openTemp(FileEntry f) throws TransferException {

@@ -63,7 +63,8 @@ public final class Engine implements AutoCloseable {
 
   /** Engine settings. */
   public record Config(Path stateDirectory, Scheduler scheduler, int workers, long bandwidthLimit,
-      HttpSession.Net net, Duration timeSlice, long durabilityBytes, Duration durabilityInterval) {}
+      HttpSession.Net net, Duration timeSlice, long durabilityBytes, Duration durabilityInterval,
+      boolean transfers) {}
 
   final Object lock = new Object();
   final Scheduler scheduler;
@@ -73,16 +74,20 @@ public final class Engine implements AutoCloseable {
   final Duration durabilityInterval;
   private final Duration timeSlice;
   private final int workerCount;
+  private final boolean transfers;
   private final StateStore store;
   private final Map<JobId, PortableJob> jobs = new LinkedHashMap<>();
   private final ThreadPoolExecutor workers;
   private final ExecutorService dispatcher;
   private final ExecutorService notifier;
+  private volatile @Nullable Thread notifierThread;
   /** Background forcing of received data (see {@link Attempt}). */
   final ExecutorService flusher;
   private final AtomicBoolean dispatchPending = new AtomicBoolean();
   private long nextSeq;
   private boolean closed;
+  /** After close: no state file is written any more (another process may own the directory). */
+  private boolean storeClosed;
 
   /** Opens the state directory, loads its jobs and resumes the active ones. */
   public Engine(Config config) {
@@ -93,13 +98,18 @@ public final class Engine implements AutoCloseable {
     this.durabilityInterval = config.durabilityInterval();
     this.timeSlice = config.timeSlice();
     this.workerCount = config.workers();
+    this.transfers = config.transfers();
     this.store = new StateStore(config.stateDirectory());
     AtomicInteger n = new AtomicInteger();
     this.workers = new ThreadPoolExecutor(workerCount, workerCount, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> daemon(r, "bits4j-transfer-" + n.incrementAndGet()));
     this.workers.allowCoreThreadTimeOut(true);
     this.dispatcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> daemon(r, "bits4j-dispatch"));
-    this.notifier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> daemon(r, "bits4j-notify"));
+    this.notifier = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = daemon(r, "bits4j-notify");
+      notifierThread = t;
+      return t;
+    });
     AtomicInteger fn = new AtomicInteger();
     this.flusher = java.util.concurrent.Executors.newFixedThreadPool(workerCount,
         r -> daemon(r, "bits4j-flush-" + fn.incrementAndGet()));
@@ -353,18 +363,24 @@ public final class Engine implements AutoCloseable {
     requestDispatch();
   }
 
+  /** Suspends; returns once the job's worker has stopped, so no byte arrives afterwards. */
   void suspend(PortableJob j) {
+    Run r;
     synchronized (lock) {
       checkNotFinal(j);
       if (j.state == JobState.SUSPENDED) {
         return;
       }
       j.epoch++;
-      if (j.run != null) {
-        j.run.requestStop();
+      r = j.run;
+      if (r != null) {
+        r.requestStop();
       }
       j.error = null;
       setStateLocked(j, JobState.SUSPENDED);
+    }
+    if (r != null) {
+      r.awaitDone();
     }
     persist(j);
     requestDispatch();
@@ -629,7 +645,7 @@ public final class Engine implements AutoCloseable {
       Properties p;
       long v;
       synchronized (lock) {
-        if (j.removed) {
+        if (j.removed || storeClosed) {
           return;
         }
         v = j.version;
@@ -683,7 +699,7 @@ public final class Engine implements AutoCloseable {
   private void dispatch() {
     List<PortableJob> toPersist = new ArrayList<>();
     synchronized (lock) {
-      if (closed) {
+      if (closed || !transfers) {
         return;
       }
       List<PortableJob> runnable = new ArrayList<>();
@@ -877,7 +893,7 @@ public final class Engine implements AutoCloseable {
     if (retryAt.isBefore(deadline)) {
       scheduler.schedule(delay, () -> {
         synchronized (lock) {
-          if (j.epoch != epoch || j.state != JobState.TRANSIENT_ERROR || j.removed) {
+          if (closed || j.epoch != epoch || j.state != JobState.TRANSIENT_ERROR || j.removed) {
             return;
           }
           j.seq = nextSeq++;
@@ -889,7 +905,7 @@ public final class Engine implements AutoCloseable {
     } else {
       scheduler.schedule(Duration.between(now, deadline), () -> {
         synchronized (lock) {
-          if (j.epoch != epoch || j.state != JobState.TRANSIENT_ERROR || j.removed) {
+          if (closed || j.epoch != epoch || j.state != JobState.TRANSIENT_ERROR || j.removed) {
             return;
           }
           setStateLocked(j, JobState.ERROR);
@@ -925,26 +941,41 @@ public final class Engine implements AutoCloseable {
         break;
       }
     }
+    // let queued state writes finish (dispatch itself does nothing once closed)
+    dispatcher.shutdown();
+    awaitTermination(dispatcher);
     List<PortableJob> all;
     synchronized (lock) {
       all = List.copyOf(jobs.values());
-      for (PortableJob j : all) {
-        j.version++;
-      }
     }
     all.forEach(this::persist);
+    synchronized (lock) {
+      storeClosed = true;
+    }
     shutdownExecutors();
     store.close();
   }
 
   private void shutdownExecutors() {
-    dispatcher.shutdownNow();
-    workers.shutdownNow();
+    dispatcher.shutdown();
+    workers.shutdown();
     flusher.shutdown();
     notifier.shutdown();
+    awaitTermination(dispatcher);
+    awaitTermination(workers);
+    awaitTermination(flusher);
+    if (Thread.currentThread() != notifierThread) { // a listener may close the client
+      awaitTermination(notifier);
+    }
+  }
+
+  private static void awaitTermination(ExecutorService e) {
     try {
-      notifier.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
+      if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
+        e.shutdownNow();
+      }
+    } catch (InterruptedException ie) {
+      e.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

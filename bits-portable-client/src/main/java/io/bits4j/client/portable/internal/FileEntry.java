@@ -15,8 +15,10 @@ final class FileEntry {
   long size = JobProgress.UNKNOWN;
   /** Bytes written to the temp file (in memory; ≥ durable). */
   long written;
-  /** Bytes forced to disk and recorded in the state file. */
+  /** Bytes forced to disk; the offset the next state file records. */
   long durable;
+  /** Bytes forced to disk and recorded in a state file that was written (≤ durable). */
+  long confirmed;
   @Nullable String etag;
   @Nullable String lastModified;
   boolean completed;
@@ -36,6 +38,7 @@ final class FileEntry {
   void restart() {
     written = 0;
     durable = 0;
+    confirmed = 0;
     completed = false;
   }
 }

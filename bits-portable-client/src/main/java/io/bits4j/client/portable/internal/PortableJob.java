@@ -433,6 +433,7 @@ public final class PortableJob implements ClientJob {
       fe.size = Long.parseLong(req(p, k + "size"));
       fe.durable = Long.parseLong(req(p, k + "offset"));
       fe.written = fe.durable;
+      fe.confirmed = fe.durable;
       fe.etag = p.getProperty(k + "etag");
       fe.lastModified = p.getProperty(k + "lastModified");
       fe.completed = Boolean.parseBoolean(p.getProperty(k + "completed", "false"));
