@@ -72,6 +72,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep the temporary directory (file, download, client state) and print its path.")
   boolean keep;
 
+  @Option(names = "--progress", paramLabel = "MODE", description = "bar, lines or none (default: bar on a terminal, lines otherwise).")
+  @Nullable String progressMode;
+
   @Option(names = "--verbose", description = "Show the nodes' audit and access logs (INFO lines on standard error).")
   boolean verbose;
 
@@ -94,6 +97,7 @@ final class DemoCommand implements Callable<Integer> {
     if (sizeMib < 1 || sizeMib > 65536) {
       throw new IllegalArgumentException("--size must be 1-65536 MiB: " + sizeMib);
     }
+    TransferCommand.ProgressView.Mode mode = TransferCommand.ProgressView.mode(progressMode);
     long t0 = System.nanoTime();
     Path tmp;
     try {
@@ -116,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
     try {
       int code;
       try {
-        code = seed(tmp, out, err);
+        code = seed(tmp, out, err, mode);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         err.println("bits demo: interrupted");
@@ -149,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int seed(Path tmp, PrintWriter out, PrintWriter err) throws Exception {
+  private int seed(Path tmp, PrintWriter out, PrintWriter err, TransferCommand.ProgressView.Mode mode) throws Exception {
     Path serveRoot = Files.createDirectories(tmp.resolve("serve"));
     Path downloadRoot = Files.createDirectories(tmp.resolve("downloads"));
     Path source = serveRoot.resolve("demo.bin");
@@ -188,7 +192,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println("  publishing under " + prefix + " and downloading on the client node over WS-Man ...");
       out.flush();
       long start = System.nanoTime();
-      TransferReport report = TransferCommand.runWithProgress(controller, plan, out, "demo");
+      TransferReport report = TransferCommand.runWithProgress(controller, plan, out, "demo", mode);
       double seconds = (System.nanoTime() - start) / 1e9;
       TransferCommand.printReport(out, report);
       if (!report.isSuccess()) {

@@ -118,6 +118,9 @@ final class TransferCommand implements Callable<Integer> {
   @Option(names = "--cert-store-name", paramLabel = "NAME", description = "Store of --ssl-cert-hash (default: ${DEFAULT-VALUE}).")
   String certStoreName = "MY";
 
+  @Option(names = "--progress", paramLabel = "MODE", description = "bar, lines or none (default: bar on a terminal, lines otherwise).")
+  @Nullable String progressMode;
+
   @Option(names = "--poll-interval-ms", paramLabel = "MS", hidden = true, description = "Job polling interval.")
   long pollIntervalMs = 500;
 
@@ -170,6 +173,7 @@ final class TransferCommand implements Callable<Integer> {
     if (pollIntervalMs <= 0) {
       throw new IllegalArgumentException("--poll-interval-ms must be positive");
     }
+    ProgressView.Mode mode = ProgressView.mode(progressMode);
     byte[] thumbprint = null;
     if (sslCertHash != null) {
       if (!prefix.isSecure()) {
@@ -199,7 +203,7 @@ final class TransferCommand implements Callable<Integer> {
             + prefix.port() + " on the server node");
       }
       try {
-        TransferReport report = runWithProgress(controller, plan, out, "transfer");
+        TransferReport report = runWithProgress(controller, plan, out, "transfer", mode);
         printReport(out, report);
         return exitCode(report);
       } finally {
@@ -226,8 +230,8 @@ final class TransferCommand implements Callable<Integer> {
    * Starts the plan and follows it with a progress display until the report is in; Ctrl-C (a JVM
    * shutdown) cancels the transfer and waits up to a minute for its cleanup.
    */
-  static TransferReport runWithProgress(Controller controller, TransferPlan plan, PrintWriter out, String task)
-      throws InterruptedException {
+  static TransferReport runWithProgress(Controller controller, TransferPlan plan, PrintWriter out, String task,
+      ProgressView.Mode mode) throws InterruptedException {
     Transfer transfer = controller.start(plan);
     CompletableFuture<TransferReport> result = transfer.result().toCompletableFuture();
     Thread hook = new Thread(() -> {
@@ -242,7 +246,7 @@ final class TransferCommand implements Callable<Integer> {
       }
     }, "bits-transfer-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (ProgressView view = ProgressView.open(task, out)) {
+    try (ProgressView view = ProgressView.open(task, out, mode)) {
       while (true) {
         view.update(transfer.progress());
         try {
@@ -324,9 +328,36 @@ final class TransferCommand implements Callable<Integer> {
       this.bar = bar;
     }
 
-    static ProgressView open(String task, PrintWriter out) {
-      if (!onTerminal()) {
-        return new ProgressView(task, out, null);
+    /** How progress is shown. */
+    enum Mode {
+      /** A progress bar (on standard error). */
+      BAR,
+      /** A plain line at every tenth of the way. */
+      LINES,
+      /** Nothing. */
+      NONE
+    }
+
+    private boolean silent;
+
+    /** Parses a {@code --progress} value; null picks a bar on a terminal and lines otherwise. */
+    static Mode mode(@Nullable String text) {
+      if (text == null) {
+        return onTerminal() ? Mode.BAR : Mode.LINES;
+      }
+      return switch (text.toLowerCase(Locale.ROOT)) {
+        case "bar" -> Mode.BAR;
+        case "lines" -> Mode.LINES;
+        case "none" -> Mode.NONE;
+        default -> throw new IllegalArgumentException("--progress takes bar, lines or none, not '" + text + "'");
+      };
+    }
+
+    static ProgressView open(String task, PrintWriter out, Mode mode) {
+      if (mode != Mode.BAR) {
+        ProgressView v = new ProgressView(task, out, null);
+        v.silent = mode == Mode.NONE;
+        return v;
       }
       ProgressBar bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(-1).setUnit("MiB", 1L << 20)
           .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).showSpeed().build();
@@ -356,6 +387,9 @@ final class TransferCommand implements Callable<Integer> {
           b.maxHint(p.bytesTotal());
         }
         b.stepTo(p.bytesTransferred());
+        return;
+      }
+      if (silent) {
         return;
       }
       long total = p.bytesTotal();

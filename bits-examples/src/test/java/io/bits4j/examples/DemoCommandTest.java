@@ -72,7 +72,15 @@ class DemoCommandTest {
   }
 
   @Test
+  void progressNoneShowsOnlyTheSummary() {
+    assertThat(bits("demo", "--size", "1", "--progress", "none")).as(out + "\n" + err).isZero();
+    assertThat(out.toString()).doesNotContainPattern("(?m)^demo: ").contains("(destination = source)");
+  }
+
+  @Test
   void badSizeIsAUsageError() {
+    assertThat(bits("demo", "--progress", "fancy")).isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--progress");
     assertThat(bits("demo", "--size", "0")).isEqualTo(BitsCli.EXIT_USAGE);
     assertThat(err.toString()).contains("--size");
     assertThat(bits("demo", "--size", "lots")).isEqualTo(BitsCli.EXIT_USAGE);

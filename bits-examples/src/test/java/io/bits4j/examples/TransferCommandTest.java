@@ -192,6 +192,8 @@ class TransferCommandTest {
         {"--password-env", "BITS_TEST_PASSWORD", "--pin", fingerprint, "--group", group, "--auth", "ntlm",
             "--source", source.toString(), "--dest", dest},
         {"--password-env", "BITS_TEST_PASSWORD", "--group", group, "--source", source.toString()},
+        {"--password-env", "BITS_TEST_PASSWORD", "--pin", fingerprint, "--group", group, "--progress", "fancy",
+            "--source", source.toString(), "--dest", dest},
         {"--password-env", "BITS_TEST_PASSWORD", "--pin", fingerprint, "--group", group, "--ssl-cert-hash", hosting.thumbprintHex(),
             "--source", source.toString(), "--dest", dest},
         {"--password-env", "BITS_TEST_PASSWORD", "--pin", fingerprint, "--group", "https://127.0.0.1:1/G",
