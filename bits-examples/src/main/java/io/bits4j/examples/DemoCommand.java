@@ -60,9 +60,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     sortOptions = false,
-    description = {
-        "Run the seed flow in one JVM: start a server node and a client node (WS-Man over HTTPS on loopback),",
-        "publish a generated file, download it on the client node, complete, clean up and verify SHA-256."})
+    mixinStandardHelpOptions = true,
+    description = "Run the seed flow in one JVM: start a server node and a client node (WS-Man over HTTPS on loopback), "
+        + "publish a generated file, download it on the client node, complete, clean up and verify SHA-256.")
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -40,9 +40,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "node",
     sortOptions = false,
+    mixinStandardHelpOptions = true,
     description = {
-        "Run a remotely manageable node: a WS-Management endpoint (HTTPS, administrators of --users only)",
-        "fronting a compact server (--server) and/or a portable BITS client (--client) until Ctrl-C.",
+        "Run a remotely manageable node until Ctrl-C: a WS-Management endpoint (HTTPS; administrators of --users "
+            + "only) fronting a compact server (--server) and/or a portable BITS client (--client).",
         "Files are published only from under --serve-root and downloaded only into --download-root."})
 final class NodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -50,10 +50,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "transfer",
     sortOptions = false,
+    mixinStandardHelpOptions = true,
     description = {
-        "Publish --source (a path on the server node) under --group and download it to --dest on the",
-        "client node, driving both nodes over WS-Management; exits 0 when the file is at its destination,",
-        "3 when the job failed, 1 when the transfer was refused, cancelled or ran out of time, 2 on usage errors."})
+        "Publish --source (a path on the server node) under --group and download it to --dest on the client node, "
+            + "driving both nodes over WS-Management.",
+        "Exit 0 when the file is at its destination, 3 when the job failed, 1 when the transfer was refused, "
+            + "cancelled or ran out of time, 2 on usage errors."})
 final class TransferCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -110,9 +112,8 @@ final class TransferCommand implements Callable<Integer> {
   List<String> auth = new ArrayList<>();
 
   @Option(names = "--ssl-cert-hash", paramLabel = "SHA1",
-      description = {"For an https --group: bind the certificate with this SHA-1 thumbprint from the server node's",
-          "certificate store (bits node --cert-store) to the group's port first; unbound again afterwards",
-          "if no certificate was bound before."})
+      description = "For an https --group: bind the certificate with this SHA-1 thumbprint from the server node's "
+          + "certificate store (bits node --cert-store) to the group's port first; unbound afterwards if none was bound before.")
   @Nullable String sslCertHash;
 
   @Option(names = "--cert-store-name", paramLabel = "NAME", description = "Store of --ssl-cert-hash (default: ${DEFAULT-VALUE}).")
