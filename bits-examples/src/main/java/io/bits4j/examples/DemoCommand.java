@@ -203,14 +203,19 @@ final class DemoCommand implements Callable<Integer> {
       boolean same = destSha.equals(sourceSha);
       out.printf(Locale.ROOT, "bits demo: %s seeded over WS-Man in %.2f s (%.1f MiB/s)%n",
           TransferCommand.mib(size), seconds, size / 1048576.0 / seconds);
-      out.println("  outcome:     " + report.outcome() + ", cleanup " + (report.isClean() ? "clean" : "INCOMPLETE"));
+      // Ask the nodes themselves, over WS-Man, what is left.
+      int groupsLeft = serverSession.compactServer().urlGroups().size();
+      int jobsLeft = clientSession.bitsClient().jobs().size();
+      out.println("  outcome:     " + report.outcome() + ", cleanup " + (report.isClean() ? "clean" : "INCOMPLETE")
+          + " (left on the nodes: " + groupsLeft + " URL groups, " + jobsLeft + " jobs)");
       out.println("  sha256:      " + destSha + (same ? " (destination = source)" : " MISMATCH, source " + sourceSha));
       if (!same) {
         err.println("bits demo: FAILED: the destination's SHA-256 differs from the source's");
         return BitsCli.EXIT_JOB_ERROR;
       }
-      if (!report.isClean()) {
-        err.println("bits demo: FAILED: cleanup left " + report.cleanupProblems());
+      if (!report.isClean() || groupsLeft != 0 || jobsLeft != 0) {
+        err.println("bits demo: FAILED: cleanup left " + report.cleanupProblems() + ", " + groupsLeft + " URL groups, "
+            + jobsLeft + " jobs");
         return BitsCli.EXIT_REFUSED;
       }
       return 0;

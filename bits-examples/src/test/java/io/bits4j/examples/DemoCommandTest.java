@@ -30,7 +30,7 @@ class DemoCommandTest {
         .containsPattern("url: http://127\\.0\\.0\\.1:\\d+/Carmine/demo\\.bin")
         .contains("demo: 3.0 MiB of 3.0 MiB (100%)")
         .containsPattern("bits demo: 3\\.0 MiB seeded over WS-Man in [0-9.]+ s \\([0-9.]+ MiB/s\\)")
-        .contains("outcome:     SUCCEEDED, cleanup clean")
+        .contains("outcome:     SUCCEEDED, cleanup clean (left on the nodes: 0 URL groups, 0 jobs)")
         .containsPattern("sha256:      [0-9a-f]{64} \\(destination = source\\)")
         .contains("temp dir:    removed")
         .contains("wall time:");
