@@ -149,7 +149,7 @@ final class GetCommand implements Callable<Integer> {
   /** Waits until the job settles, showing progress; TRANSIENT_ERROR is reported and waited out. */
   private JobState follow(ClientJob job, PrintWriter out) throws Exception {
     String mode = progressMode != null ? progressMode.toLowerCase(Locale.ROOT)
-        : (System.console() != null ? "bar" : "lines");
+        : (TransferCommand.ProgressView.onTerminal() ? "bar" : "lines");
     if (!mode.equals("bar") && !mode.equals("lines") && !mode.equals("none")) {
       throw new IllegalArgumentException("--progress takes bar, lines or none, not '" + progressMode + "'");
     }
