@@ -56,7 +56,7 @@ fi
 rm -rf "$WORK"
 mkdir -p "$WORK/src" "$WORK/out"
 log "building bits-windows-client and its test classes"
-mvn -B -q -f "$ROOT/pom.xml" -pl bits-windows-client -am -DskipTests -Dmaven.javadoc.skip=true \
+mvn -B -q -f "$ROOT/pom.xml" -pl bits-windows-client,bits-examples -am -DskipTests -Dmaven.javadoc.skip=true \
     -Dmaven.source.skip=true -Denforcer.skip=true package \
     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
     -Dmdep.outputFile=target/wine-classpath.txt -Dmdep.includeScope=test >"$WORK/mvn.log" 2>&1 \
@@ -67,7 +67,10 @@ WIN_CP="${CP//:/;}"  # the Windows JVM reads Unix absolute paths as paths on dri
 # ------------------------------------------------------------------ test data + loopback server
 head -c 65536 /dev/urandom >"$WORK/src/small.bin"
 head -c 4194304 /dev/urandom >"$WORK/src/big.bin"
-"$PYTHON" -u -m http.server 0 --bind 127.0.0.1 --directory "$WORK/src" >"$WORK/http.log" 2>&1 &
+# The files are served by bits4j's own compact server (`bits serve`) on a free loopback port.
+PORT="$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+java -jar "$ROOT/bits-examples/target/bits.jar" serve --group "http://127.0.0.1:$PORT/files" \
+    --file "small.bin=$WORK/src/small.bin" --file "big.bin=$WORK/src/big.bin" >"$WORK/http.log" 2>&1 &
 HTTP_PID=$!
 
 export WINEPREFIX="$WORK/prefix" WINEDEBUG=-all WINEARCH=win64 WINEDLLOVERRIDES="mscoree,mshtml="
@@ -78,14 +81,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PORT=""
-for _ in $(seq 1 100); do
-  PORT="$(sed -n 's/.*Serving HTTP on [0-9.]* port \([0-9]*\).*/\1/p' "$WORK/http.log" | head -1)"
-  [ -n "$PORT" ] && break
+ready=""
+for _ in $(seq 1 300); do
+  grep -q '^ready:' "$WORK/http.log" && { ready=1; break; }
+  kill -0 "$HTTP_PID" 2>/dev/null || break
   sleep 0.1
 done
-[ -n "$PORT" ] || { cat "$WORK/http.log"; die "the loopback HTTP server did not start"; }
-log "serving $WORK/src on http://127.0.0.1:$PORT/"
+[ -n "$ready" ] || { cat "$WORK/http.log"; die "bits serve did not start"; }
+log "bits serve: $WORK/src on http://127.0.0.1:$PORT/files/"
 
 # ------------------------------------------------------------------ Wine
 log "creating the WINEPREFIX $WINEPREFIX"
@@ -101,7 +104,7 @@ set +e
 timeout 600 wine "$JRE/bin/java.exe" -Xmx256m \
     -Dorg.slf4j.simpleLogger.log.io.bits4j=debug -Dorg.slf4j.simpleLogger.showDateTime=true \
     -cp "$WIN_CP" io.bits4j.client.windows.WindowsSideTests \
-    --http "http://127.0.0.1:$PORT/" --src "$(winpath "$WORK/src")" --out "$(winpath "$WORK/out")" \
+    --http "http://127.0.0.1:$PORT/files/" --src "$(winpath "$WORK/src")" --out "$(winpath "$WORK/out")" \
     --report "$(winpath "$WORK/report.txt")" </dev/null >"$WORK/java.log" 2>&1
 rc=$?
 set -e

@@ -17,7 +17,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = BitsCli.Version.class,
     description = "bits4j: the BITS Compact Server with BITS Remote Management, for the JVM.",
-    subcommands = {ServeCommand.class, UsersCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+        GetCommand.class, JobsCommand.class, JobsCommand.Cancel.class, JobsCommand.Complete.class,
+        JobsCommand.Resume.class, JobsCommand.Suspend.class, ServeCommand.class, UsersCommand.class,
+        CommandLine.HelpCommand.class})
 public final class BitsCli {
   /** Exit code of a refused operation. */
   public static final int EXIT_REFUSED = 1;

@@ -1,0 +1,267 @@
+package io.bits4j.examples;
+
+import io.bits4j.ClientCertificate;
+import io.bits4j.ClientJob;
+import io.bits4j.CompleteStatus;
+import io.bits4j.CredentialScheme;
+import io.bits4j.Credentials;
+import io.bits4j.AuthTarget;
+import io.bits4j.Hresult;
+import io.bits4j.JobError;
+import io.bits4j.JobFile;
+import io.bits4j.JobPriority;
+import io.bits4j.JobProgress;
+import io.bits4j.JobSpec;
+import io.bits4j.JobState;
+import io.bits4j.client.portable.PortableBitsClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code bits get URL DEST}: downloads one file as a portable-client job, with a progress bar.
+ * Re-running the same URL and destination after a crash resumes the persisted job.
+ */
+@Command(
+    name = "get",
+    sortOptions = false,
+    description = {
+        "Download URL to DEST as a BITS job (resumable, crash-safe).",
+        "Exit 0 when the file is complete, 3 on a job error (the job stays: see 'bits jobs'), 2 on usage errors."})
+final class GetCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "URL", description = "An http or https URL.")
+  URI url = URI.create("http://invalid/");
+
+  @Parameters(index = "1", paramLabel = "DEST", description = "The destination file.")
+  Path dest = Path.of("");
+
+  @Mixin ClientOptions client = new ClientOptions();
+
+  @Option(names = "--priority", paramLabel = "P", description = "foreground, high, normal (default) or low.")
+  String priority = "normal";
+
+  @Option(names = "--user", paramLabel = "U", description = "User name for Basic or Digest (whichever the server asks for).")
+  @Nullable String user;
+
+  @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password for --user.")
+  @Nullable String passwordEnv;
+
+  @Option(names = "--client-cert", paramLabel = "P12", description = "PKCS#12 file with the client certificate and key.")
+  @Nullable Path clientCert;
+
+  @Option(names = "--client-cert-password-env", paramLabel = "VAR", description = "Environment variable holding the PKCS#12 password.")
+  @Nullable String clientCertPasswordEnv;
+
+  @Option(names = "--retry-delay", paramLabel = "S", description = "Minimum retry delay after a transient error, seconds (BITS default 600, at least 5).")
+  @Nullable Long retryDelay;
+
+  @Option(names = "--no-progress-timeout", paramLabel = "S", description = "Seconds without progress before a transient error becomes fatal (BITS default 1209600).")
+  @Nullable Long noProgressTimeout;
+
+  @Option(names = "--progress", paramLabel = "MODE", description = "bar, lines or none (default: bar on a terminal, lines otherwise).")
+  @Nullable String progressMode;
+
+  /** How long one wait for the job to settle lasts before the progress display is refreshed. */
+  private static final long TICK_MILLIS = 200;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    JobPriority p = parsePriority(priority);
+    Path destination = dest.toAbsolutePath().normalize();
+    JobSpec.checkRemoteUrl(url);
+    Optional<Credentials[]> creds = credentials();
+    Optional<ClientCertificate> cert = clientCertificate();
+    try (PortableBitsClient bits = client.open()) {
+      ClientJob job = findJob(bits, destination).orElse(null);
+      if (job != null) {
+        out.println("resuming job " + job.id() + " (" + job.state() + ", " + job.progress() + ")");
+      } else {
+        JobSpec.Builder b = JobSpec.builder("bits get " + destination.getFileName())
+            .description("bits get " + url + " -> " + destination)
+            .priority(p)
+            .addFile(url, destination);
+        if (retryDelay != null) {
+          b.minimumRetryDelay(Duration.ofSeconds(retryDelay));
+        }
+        if (noProgressTimeout != null) {
+          b.noProgressTimeout(Duration.ofSeconds(noProgressTimeout));
+        }
+        job = bits.createJob(b.build());
+        out.println("job " + job.id() + " created");
+      }
+      if (creds.isPresent()) {
+        for (Credentials c : creds.get()) {
+          job.setCredentials(c);
+        }
+      }
+      if (cert.isPresent()) {
+        job.setClientCertificate(cert.get());
+      }
+      if (job.state() != JobState.TRANSFERRED) {
+        job.resume();
+      }
+      JobState end = follow(job, out);
+      if (end == JobState.TRANSFERRED) {
+        CompleteStatus status = job.complete();
+        if (status != CompleteStatus.COMPLETE) {
+          err.println("bits: complete: " + Hresult.describe(status.hresult()));
+          return BitsCli.EXIT_JOB_ERROR;
+        }
+        out.println("complete: " + destination + " (" + Files.size(destination) + " bytes)");
+        return 0;
+      }
+      JobError e = job.error().orElse(null);
+      err.println("bits: job " + job.id() + " is " + end
+          + (e == null ? "" : ": " + Hresult.describe(e.hresult()) + " [context " + e.context() + "]"));
+      err.println("bits: the job is kept; 'bits resume " + job.id() + "' retries it, 'bits cancel "
+          + job.id() + "' drops it");
+      return BitsCli.EXIT_JOB_ERROR;
+    }
+  }
+
+  /** Waits until the job settles, showing progress; TRANSIENT_ERROR is reported and waited out. */
+  private JobState follow(ClientJob job, PrintWriter out) throws Exception {
+    String mode = progressMode != null ? progressMode.toLowerCase(Locale.ROOT)
+        : (System.console() != null ? "bar" : "lines");
+    if (!mode.equals("bar") && !mode.equals("lines") && !mode.equals("none")) {
+      throw new IllegalArgumentException("--progress takes bar, lines or none, not '" + progressMode + "'");
+    }
+    ProgressBar bar = null;
+    long lastLine = 0;
+    String lastTransient = "";
+    try {
+      while (true) {
+        CompletableFuture<JobState> outcome = job.outcome().toCompletableFuture();
+        JobState s;
+        try {
+          s = outcome.get(TICK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          s = null;
+        }
+        JobProgress pr = job.progress();
+        if (mode.equals("bar") && pr.isTotalKnown()) {
+          if (bar == null) {
+            bar = new ProgressBarBuilder().setTaskName("get").setInitialMax(pr.bytesTotal())
+                .setStyle(ProgressBarStyle.ASCII).setUnit("MiB", 1 << 20).showSpeed().build();
+          }
+          bar.stepTo(pr.bytesTransferred());
+        } else if (mode.equals("lines") && (System.nanoTime() - lastLine > 1_000_000_000L || s != null)) {
+          lastLine = System.nanoTime();
+          out.println(progressLine(pr));
+          out.flush();
+        }
+        JobState now = job.state();
+        if (now == JobState.TRANSIENT_ERROR) {
+          String t = job.error().map(e -> Hresult.describe(e.hresult())).orElse("transient error");
+          if (!t.equals(lastTransient)) {
+            out.println("transient error (BITS retries after " + job.minimumRetryDelay().toSeconds() + " s): " + t);
+            lastTransient = t;
+          }
+        }
+        if (s != null) {
+          return s;
+        }
+      }
+    } finally {
+      if (bar != null) {
+        bar.close();
+      }
+    }
+  }
+
+  static String progressLine(JobProgress p) {
+    if (!p.isTotalKnown()) {
+      return String.format(Locale.ROOT, "%,d bytes", p.bytesTransferred());
+    }
+    return String.format(Locale.ROOT, "%5.1f%% %,d/%,d bytes", 100 * p.fraction(), p.bytesTransferred(), p.bytesTotal());
+  }
+
+  /** A persisted, unfinished job for the same URL and destination (the one a crash left). */
+  private Optional<ClientJob> findJob(PortableBitsClient bits, Path destination) {
+    for (ClientJob j : bits.jobs()) {
+      for (JobFile f : j.files()) {
+        if (j.files().size() == 1 && f.remoteUrl().equals(url) && f.localFile().equals(destination)) {
+          return Optional.of(j);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Credentials[]> credentials() {
+    if (user == null) {
+      if (passwordEnv != null) {
+        throw new IllegalArgumentException("--password-env needs --user");
+      }
+      return Optional.empty();
+    }
+    String password = passwordEnv == null ? "" : System.getenv(passwordEnv);
+    if (password == null) {
+      throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
+    }
+    return Optional.of(new Credentials[] {
+        new Credentials(AuthTarget.SERVER, CredentialScheme.BASIC, user, password),
+        new Credentials(AuthTarget.SERVER, CredentialScheme.DIGEST, user, password)});
+  }
+
+  private Optional<ClientCertificate> clientCertificate() throws IOException {
+    if (clientCert == null) {
+      return Optional.empty();
+    }
+    char[] pw = new char[0];
+    if (clientCertPasswordEnv != null) {
+      String v = System.getenv(clientCertPasswordEnv);
+      if (v == null) {
+        throw new IllegalArgumentException("environment variable " + clientCertPasswordEnv + " is not set");
+      }
+      pw = v.toCharArray();
+    }
+    try (InputStream in = Files.newInputStream(clientCert)) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, pw);
+      for (String alias : Collections.list(ks.aliases())) {
+        if (ks.isKeyEntry(alias)) {
+          return Optional.of(ClientCertificate.fromKeyStore(ks, alias, pw));
+        }
+      }
+      throw new IllegalArgumentException(clientCert + " holds no private key");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot read " + clientCert + ": " + e.getMessage(), e);
+    }
+  }
+
+  static JobPriority parsePriority(String s) {
+    try {
+      return JobPriority.valueOf(s.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--priority takes foreground, high, normal or low, not '" + s + "'");
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.bits4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bits4j.AccessPolicy;
+import io.bits4j.ClientJob;
+import io.bits4j.JobSpec;
+import io.bits4j.JobState;
+import io.bits4j.UrlGroup;
+import io.bits4j.UrlPrefix;
+import io.bits4j.client.portable.PortableBitsClient;
+import io.bits4j.server.netty.NettyCompactServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GetCommandTest {
+  @TempDir Path dir;
+  private NettyCompactServer server;
+  private URI url;
+  private byte[] content;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void serve() throws Exception {
+    content = new byte[3_000_000];
+    new Random(7).nextBytes(content);
+    Path src = Files.write(dir.resolve("src.bin"), content);
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    server = NettyCompactServer.builder().build();
+    UrlGroup g = server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/Carmine"));
+    url = g.host("src.bin", src, AccessPolicy.NONE).url("127.0.0.1");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private int bits(String... args) {
+    return BitsCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  @Test
+  void downloadsCompletesAndLeavesNoJob() throws Exception {
+    Path dest = dir.resolve("out/dest.bin");
+    Files.createDirectories(dest.getParent());
+    Path state = dir.resolve("state");
+    assertThat(bits("get", url.toString(), dest.toString(), "--state-dir", state.toString(), "--progress", "lines"))
+        .as(err.toString()).isZero();
+    assertThat(Files.readAllBytes(dest)).isEqualTo(content);
+    assertThat(out.toString()).contains("100.0% 3,000,000/3,000,000 bytes").contains("complete: " + dest);
+    try (PortableBitsClient c = PortableBitsClient.builder().stateDirectory(state).build()) {
+      assertThat(c.jobs()).isEmpty();
+    }
+  }
+
+  @Test
+  void resumesThePersistedJobForTheSameUrlAndDestination() throws Exception {
+    Path dest = dir.resolve("dest.bin");
+    Path state = dir.resolve("state");
+    String id;
+    try (PortableBitsClient c = PortableBitsClient.builder().stateDirectory(state).build()) {
+      ClientJob left = c.createJob(JobSpec.builder("left by a crash").addFile(url, dest).build());
+      assertThat(left.state()).isEqualTo(JobState.SUSPENDED);
+      id = left.id().toString();
+    }
+    assertThat(bits("get", url.toString(), dest.toString(), "--state-dir", state.toString(), "--progress", "none"))
+        .as(err.toString()).isZero();
+    assertThat(out.toString()).contains("resuming job " + id);
+    assertThat(Files.readAllBytes(dest)).isEqualTo(content);
+  }
+
+  @Test
+  void aJobErrorPrintsTheHresultAndExits3AndTheJobStays() {
+    Path dest = dir.resolve("missing.bin");
+    Path state = dir.resolve("state");
+    URI missing = URI.create(url.toString().replace("src.bin", "nope.bin"));
+    assertThat(bits("get", missing.toString(), dest.toString(), "--state-dir", state.toString(), "--progress", "none"))
+        .isEqualTo(BitsCli.EXIT_JOB_ERROR);
+    assertThat(err.toString()).contains("0x80190194 BG_E_HTTP_ERROR_404").contains("REMOTE_FILE");
+    assertThat(Files.exists(dest)).isFalse();
+    out.getBuffer().setLength(0);
+    assertThat(bits("jobs", "--state-dir", state.toString())).isZero();
+    assertThat(out.toString()).contains("ERROR").contains("nope.bin");
+    String id = out.toString().substring(0, out.toString().indexOf('}') + 1);
+    assertThat(bits("cancel", id, "--state-dir", state.toString())).isZero();
+    out.getBuffer().setLength(0);
+    assertThat(bits("jobs", "--state-dir", state.toString())).isZero();
+    assertThat(out.toString()).contains("no jobs");
+  }
+
+  @Test
+  void usageErrorsExit2() {
+    String state = dir.resolve("state").toString();
+    assertThat(bits("get", url.toString(), dir.resolve("d").toString(), "--priority", "urgent", "--state-dir", state))
+        .isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(bits("get", "ftp://x/y", dir.resolve("d").toString(), "--state-dir", state)).isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(bits("get", url.toString())).isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(bits("cancel", "not-a-guid", "--state-dir", state)).isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(bits("cancel", "{6F0F4B7A-1234-4CDE-8F00-0123456789AB}", "--state-dir", state)).isEqualTo(BitsCli.EXIT_REFUSED);
+    assertThat(err.toString()).contains("BG_E_NOT_FOUND");
+  }
+}
