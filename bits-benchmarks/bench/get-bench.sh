@@ -91,7 +91,7 @@ error_log $tmp/nginx-error.log warn;
 events { worker_connections 1024; }
 http {
   sendfile on;
-  tcp_nopush on;
+  tcp_nopush off;
   access_log off;
   client_body_temp_path $tmp/nginx/tmp/body;
   proxy_temp_path $tmp/nginx/tmp/proxy;

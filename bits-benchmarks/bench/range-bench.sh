@@ -23,6 +23,8 @@
 #   DURATION     seconds per wrk slot (default 6)
 #   W1_REPEAT    whole-file downloads per W1/W4 slot (default 2)
 #   ROUNDS       A B pairs per workload (default 2: A B A B)
+#   NGINX_TCP_NOPUSH  on|off (default off, nginx's own default; Debian's stock nginx.conf says on,
+#                which on loopback makes nginx ~5x slower on W3: responses wait for delayed ACKs)
 #   ACCESS_LOG   1 = both servers write an access log to a file (default 0: both off)
 #   JAVA_OPTS    extra JVM options for bits serve (e.g. -Xmx256m)
 #   KEEP_TMP     1 = keep the temp dir (logs, configs)
@@ -35,6 +37,7 @@ DURATION=${DURATION:-6}
 W1_REPEAT=${W1_REPEAT:-2}
 ROUNDS=${ROUNDS:-2}
 ACCESS_LOG=${ACCESS_LOG:-0}
+NGINX_TCP_NOPUSH=${NGINX_TCP_NOPUSH:-off}
 JAVA_OPTS=${JAVA_OPTS:-}
 
 # ---- prerequisites ----------------------------------------------------------------------------
@@ -113,7 +116,7 @@ error_log $tmp/nginx-error.log warn;
 events { worker_connections 4096; }
 http {
   sendfile on;
-  tcp_nopush on;
+  tcp_nopush $NGINX_TCP_NOPUSH;
   keepalive_timeout 60s;
   keepalive_requests 1000000;
   $ng_log
@@ -280,7 +283,7 @@ mean() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.0f", s / NF 
 echo
 echo "range-bench  $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  nproc=$(nproc)  $(java -version 2>&1 | head -1)"
 echo "load average at end: $(uptime | sed 's/.*load average: //')"
-echo "file ${size} B; nginx sendfile on, TLSv1.3 (${tlsinfo[nginx]}); bits TLS: ${tlsinfo[bits]}, engine ${tls_engine}"
+echo "file ${size} B; nginx sendfile on, tcp_nopush $NGINX_TCP_NOPUSH, worker_processes auto ($(nproc)), TLSv1.3 (${tlsinfo[nginx]}); bits TLS: ${tlsinfo[bits]}, engine ${tls_engine}"
 echo "access logs: $([[ $ACCESS_LOG == 1 ]] && echo on || echo off) on both sides; JAVA_OPTS='${JAVA_OPTS}'"
 echo
 printf '%-4s %-36s %-22s %-22s %7s %7s\n' W workload "nginx (per slot)" "bits (per slot)" ratio target
