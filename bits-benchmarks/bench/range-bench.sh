@@ -22,6 +22,8 @@
 #   SIZE_MIB     size of the generated file (default 1024)
 #   DURATION     seconds per wrk slot (default 6)
 #   W1_REPEAT    whole-file downloads per W1/W4 slot (default 2)
+#   WARMUP       untimed seconds of wrk on each side and scheme before measuring (default 3;
+#                lets the JVM compile its HTTP and TLS paths, as a long-running server has)
 #   ROUNDS       A B pairs per workload (default 2: A B A B)
 #   NGINX_TCP_NOPUSH  on|off (default off, nginx's own default; Debian's stock nginx.conf says on,
 #                which on loopback makes nginx ~5x slower on W3: responses wait for delayed ACKs)
@@ -35,6 +37,7 @@ BITS_JAR=${BITS_JAR:-$here/../../bits-examples/target/bits.jar}
 SIZE_MIB=${SIZE_MIB:-1024}
 DURATION=${DURATION:-6}
 W1_REPEAT=${W1_REPEAT:-2}
+WARMUP=${WARMUP:-3}
 ROUNDS=${ROUNDS:-2}
 ACCESS_LOG=${ACCESS_LOG:-0}
 NGINX_TCP_NOPUSH=${NGINX_TCP_NOPUSH:-off}
@@ -250,6 +253,14 @@ run() {  # run W kind url-scheme [len]
 }
 
 echo "file: $file ($size bytes); bits pid $bits_pid; nginx $("$NGINX" -v 2>&1 | sed 's/.*\///')"
+if ((WARMUP > 0)); then
+  echo "warming up both sides (${WARMUP}s of wrk per side and scheme, untimed) ..."
+  for sc in http https; do
+    for s in nginx bits; do
+      wrk -t2 -c16 -d"${WARMUP}s" -s "$tmp/range.lua" "${URL[$s,$sc]}" -- "$size" 1048576 > /dev/null 2>&1
+    done
+  done
+fi
 echo "running (${ROUNDS} rounds of A=nginx B=bits per workload, ${DURATION}s per wrk slot) ..."
 run W1 whole http
 run W2 wrk http 1048576
@@ -284,7 +295,7 @@ echo
 echo "range-bench  $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  nproc=$(nproc)  $(java -version 2>&1 | head -1)"
 echo "load average at end: $(uptime | sed 's/.*load average: //')"
 echo "file ${size} B; nginx sendfile on, tcp_nopush $NGINX_TCP_NOPUSH, worker_processes auto ($(nproc)), TLSv1.3 (${tlsinfo[nginx]}); bits TLS: ${tlsinfo[bits]}, engine ${tls_engine}"
-echo "access logs: $([[ $ACCESS_LOG == 1 ]] && echo on || echo off) on both sides; JAVA_OPTS='${JAVA_OPTS}'"
+echo "access logs: $([[ $ACCESS_LOG == 1 ]] && echo on || echo off) on both sides; warm-up ${WARMUP}s per side and scheme; ${DURATION}s per wrk slot; JAVA_OPTS='${JAVA_OPTS}'"
 echo
 printf '%-4s %-36s %-22s %-22s %7s %7s\n' W workload "nginx (per slot)" "bits (per slot)" ratio target
 row() {
