@@ -25,6 +25,7 @@
 #   WARMUP       untimed seconds of wrk on each side and scheme before measuring (default 3;
 #                lets the JVM compile its HTTP and TLS paths, as a long-running server has)
 #   ROUNDS       A B pairs per workload (default 2: A B A B)
+#   WORKLOADS    which to run (default "W1 W2 W3 W4 W5"), e.g. WORKLOADS=W2 ROUNDS=5
 #   NGINX_TCP_NOPUSH  on|off (default off, nginx's own default; Debian's stock nginx.conf says on,
 #                which on loopback makes nginx ~5x slower on W3: responses wait for delayed ACKs)
 #   ACCESS_LOG   1 = both servers write an access log to a file (default 0: both off)
@@ -38,6 +39,7 @@ SIZE_MIB=${SIZE_MIB:-1024}
 DURATION=${DURATION:-6}
 W1_REPEAT=${W1_REPEAT:-2}
 WARMUP=${WARMUP:-3}
+WORKLOADS=${WORKLOADS:-W1 W2 W3 W4 W5}
 ROUNDS=${ROUNDS:-2}
 ACCESS_LOG=${ACCESS_LOG:-0}
 NGINX_TCP_NOPUSH=${NGINX_TCP_NOPUSH:-off}
@@ -262,11 +264,12 @@ if ((WARMUP > 0)); then
   done
 fi
 echo "running (${ROUNDS} rounds of A=nginx B=bits per workload, ${DURATION}s per wrk slot) ..."
-run W1 whole http
-run W2 wrk http 1048576
-run W3 wrk http 65536
-run W4 whole https
-run W5 wrk https 1048576
+wanted() { [[ " $WORKLOADS " == *" $1 "* ]]; }
+wanted W1 && run W1 whole http
+wanted W2 && run W2 wrk http 1048576
+wanted W3 && run W3 wrk http 65536
+wanted W4 && run W4 whole https
+wanted W5 && run W5 wrk https 1048576
 
 # TLS engine actually used by the bits server
 tls_engine=$(jcmd "$bits_pid" GC.class_histogram 2>/dev/null | grep -o -m1 -E 'io\.netty\.handler\.ssl\.(ReferenceCountedOpenSslEngine|OpenSslEngine|JdkSslEngine)|sun\.security\.ssl\.SSLEngineImpl' || echo unknown)
@@ -306,21 +309,22 @@ row() {
     "$(awk -v b="$b" -v n="$n" -v t="$target" 'BEGIN { print (b / n >= t) ? "ok" : "MISSED" }')"
   printf '%-4s %-36s %-22s %-22s\n' "" "  slots" "${res[$w,nginx]}" "${res[$w,bits]}"
 }
-row W1 "1 conn, whole file, HTTP" MB/s 1.0
-row W2 "wrk 64 conn, 1 MiB ranges, HTTP" req/s 1.0
-row W3 "wrk 64 conn, 64 KiB ranges, HTTP" req/s 1.0
-row W4 "1 conn, whole file, HTTPS" MB/s 0.9
-row W5 "wrk 64 conn, 1 MiB ranges, HTTPS" req/s 0.9
+wanted W1 && row W1 "1 conn, whole file, HTTP" MB/s 1.0
+wanted W2 && row W2 "wrk 64 conn, 1 MiB ranges, HTTP" req/s 1.0
+wanted W3 && row W3 "wrk 64 conn, 64 KiB ranges, HTTP" req/s 1.0
+wanted W4 && row W4 "1 conn, whole file, HTTPS" MB/s 0.9
+wanted W5 && row W5 "wrk 64 conn, 1 MiB ranges, HTTPS" req/s 0.9
 echo
 echo "wrk details (req/s MB/s non-2xx socket-errors):"
 for w in W2 W3 W5; do
+  wanted "$w" || continue
   for r in $(seq 1 "$ROUNDS"); do
     printf '  %s round %d: nginx %-40s bits %s\n' "$w" "$r" "${extra[$w,nginx,$r]}" "${extra[$w,bits,$r]}"
   done
 done
 echo
 echo "bits server memory (MiB: heap used, heap committed, RSS):"
-for r in $(seq 1 "$ROUNDS"); do
+wanted W2 && for r in $(seq 1 "$ROUNDS"); do
   echo "  under W2 round $r: ${extra[heap$r]}    (nginx master+workers RSS under W2: ${extra[ngrss$r]} MiB)"
 done
 echo "  idle before the 1,000 connections: $before"
