@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# get-bench.sh — `bits get` against `curl -o F && sync F`, fetching one file from Debian's nginx
+# on loopback into the same file system, A B A B (A = curl, B = bits get) in one run.
+#
+# bits get forces its data to disk as it goes (the portable client's durability rule: every
+# <= 4 MiB or <= 1 s, the defaults `bits get` uses) and renames the finished file into place;
+# curl writes into the page cache and `sync F` then forces the file. Both times are wall-clock
+# from the start of the command to a file that is on disk; bits get's time includes starting
+# the JVM (printed separately). Target: bits get throughput >= 0.9 of curl's.
+#
+# Installs nothing. Needs nginx, curl, java, sync, cmp (Debian packages nginx, curl,
+# openjdk-17-jdk-headless, coreutils, diffutils) and bits.jar (mvn -B -q -DskipTests package).
+#
+# Environment (all optional):
+#   BITS_JAR   path to bits.jar (default: ../../bits-examples/target/bits.jar from this script)
+#   FILE       the file to serve (default: 1 GiB of random bytes created in the temp dir)
+#   SIZE_MIB   size of the generated file (default 1024)
+#   DEST_DIR   where both downloads go (default: the temp dir, under /tmp)
+#   ROUNDS     A B pairs (default 2: A B A B)
+#   JAVA_OPTS  extra JVM options for bits get
+#   KEEP_TMP   1 = keep the temp dir
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+BITS_JAR=${BITS_JAR:-$here/../../bits-examples/target/bits.jar}
+SIZE_MIB=${SIZE_MIB:-1024}
+ROUNDS=${ROUNDS:-2}
+JAVA_OPTS=${JAVA_OPTS:-}
+
+missing=()
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 (Debian package: $2)"); }
+need nginx nginx
+need curl curl
+need java openjdk-17-jdk-headless
+need sync coreutils
+need cmp diffutils
+need ss iproute2
+if ((${#missing[@]})); then
+  echo "get-bench: missing programs:" >&2
+  printf '  %s\n' "${missing[@]}" >&2
+  echo "install with: apt-get install -y nginx curl openjdk-17-jdk-headless coreutils diffutils iproute2" >&2
+  exit 2
+fi
+if [[ ! -f $BITS_JAR ]]; then
+  echo "get-bench: $BITS_JAR not found; build it with: mvn -B -q -DskipTests package" >&2
+  exit 2
+fi
+if ! grep -q "Usage: bits get" <<<"$(java -jar "$BITS_JAR" get 2>&1 || true)"; then
+  echo "get-bench: this bits.jar has no 'get' command; rebuild it from a tree that has GetCommand" >&2
+  exit 2
+fi
+NGINX=$(command -v nginx)
+
+tmp=$(mktemp -d /tmp/get-bench.XXXXXX)
+chmod 755 "$tmp"
+cleanup() {
+  [[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
+  if [[ ${KEEP_TMP:-0} == 1 ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+taken=" $(ss -Htan | awk '{print $4}' | sed 's/.*://' | sort -u | tr '\n' ' ') "
+port=0
+while :; do
+  port=$((20000 + RANDOM % 40000))
+  [[ $taken != *" $port "* ]] && break
+done
+
+if [[ -n ${FILE:-} ]]; then
+  file=$(readlink -f "$FILE")
+else
+  file=$tmp/data.bin
+  echo "creating ${SIZE_MIB} MiB of random data in $file ..."
+  head -c "$((SIZE_MIB * 1048576))" /dev/urandom > "$file"
+fi
+chmod 644 "$file"
+size=$(stat -c %s "$file")
+cat "$file" > /dev/null   # the server side reads from the page cache for both
+
+dest_dir=${DEST_DIR:-$tmp/dest}
+mkdir -p "$dest_dir"
+dest_dir=$(readlink -f "$dest_dir")
+state=$tmp/state
+
+mkdir -p "$tmp/nginx/www/G" "$tmp/nginx/tmp"
+ln -s "$file" "$tmp/nginx/www/G/f"
+cat > "$tmp/nginx.conf" <<CONF
+worker_processes auto;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  sendfile on;
+  tcp_nopush off;
+  access_log off;
+  client_body_temp_path $tmp/nginx/tmp/body;
+  proxy_temp_path $tmp/nginx/tmp/proxy;
+  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
+  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
+  scgi_temp_path $tmp/nginx/tmp/scgi;
+  types { }
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:$port;
+    root $tmp/nginx/www;
+  }
+}
+CONF
+"$NGINX" -p "$tmp/nginx" -c "$tmp/nginx.conf" -e "$tmp/nginx-error.log"
+url="http://127.0.0.1:$port/G/f"
+for _ in $(seq 1 50); do curl -s -o /dev/null -r 0-0 "$url" && break; sleep 0.1; done
+
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v z="$2" 'BEGIN { printf "%.3f", z - a }'; }
+
+run_curl() {  # prints seconds
+  local f=$dest_dir/curl.out t0 t1
+  t0=$(now)
+  curl -sS -o "$f" "$url" && sync "$f"
+  t1=$(now)
+  cmp -s "$f" "$file" || { echo "curl: downloaded file differs" >&2; exit 1; }
+  secs "$t0" "$t1"
+}
+
+run_bits() {  # prints seconds
+  local f=$dest_dir/bits.out t0 t1 rc=0
+  t0=$(now)
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -jar "$BITS_JAR" get "$url" "$f" --state-dir "$state" --progress none > "$tmp/bits-get.log" 2>&1 || rc=$?
+  t1=$(now)
+  [[ $rc == 0 ]] || { cat "$tmp/bits-get.log" >&2; echo "bits get exited $rc" >&2; exit 1; }
+  cmp -s "$f" "$file" || { echo "bits get: downloaded file differs" >&2; exit 1; }
+  secs "$t0" "$t1"
+}
+
+settle() {  # untimed: drop the previous result and flush everything before the next slot
+  rm -f "$dest_dir/curl.out" "$dest_dir/bits.out"
+  rm -rf "$state"
+  sync
+}
+
+# JVM start-up of the CLI alone, for reference
+t0=$(now); java $JAVA_OPTS -jar "$BITS_JAR" --help > /dev/null 2>&1 || true; t1=$(now)
+jvm=$(secs "$t0" "$t1")
+
+echo "running ${ROUNDS} rounds of A=curl+sync B=bits get, ${size} bytes each ..."
+a_list=""; b_list=""
+for r in $(seq 1 "$ROUNDS"); do
+  settle; a=$(run_curl); [[ -n $a ]] || exit 1
+  printf '  round %d  curl -o F && sync F: %8s s\n' "$r" "$a"
+  settle; b=$(run_bits); [[ -n $b ]] || exit 1
+  printf '  round %d  bits get:             %8s s\n' "$r" "$b"
+  a_list+="$a "; b_list+="$b "
+done
+settle
+
+mbps() { awk -v s="$1" -v n="$size" 'BEGIN { printf "%.0f", n / s / 1e6 }'; }
+total() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.3f", s }' <<<"$1"; }
+ta=$(total "$a_list"); tb=$(total "$b_list")
+ma=$(awk -v t="$ta" -v n="$size" -v r="$ROUNDS" 'BEGIN { printf "%.0f", n * r / t / 1e6 }')
+mb=$(awk -v t="$tb" -v n="$size" -v r="$ROUNDS" 'BEGIN { printf "%.0f", n * r / t / 1e6 }')
+fs=$(df -T "$dest_dir" | awk 'NR==2 {print $2 " on " $1}')
+
+echo
+echo "get-bench  $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  nproc=$(nproc)  $(java -version 2>&1 | head -1)"
+echo "load average at end: $(uptime | sed 's/.*load average: //')"
+echo "file ${size} B from nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on loopback (sendfile on) into $dest_dir ($fs)"
+echo "bits get durability interval: data forced and offset recorded every <= 4 MiB or <= 1 s (portable-client defaults)"
+echo "bits get time includes JVM start-up; 'java -jar bits.jar --help' alone took ${jvm} s here"
+echo
+printf '%-28s %-26s %-26s %6s %7s\n' "" "A: curl -o F && sync F" "B: bits get" ratio target
+printf '%-28s %-26s %-26s %6s %7s %s\n' "throughput (all rounds)" "$ma MB/s" "$mb MB/s" \
+  "$(awk -v a="$ma" -v b="$mb" 'BEGIN { printf "%.2f", b / a }')" ">=0.9" \
+  "$(awk -v a="$ma" -v b="$mb" 'BEGIN { print (b / a >= 0.9) ? "ok" : "MISSED" }')"
+printf '%-28s %-26s %-26s\n' "seconds per round" "$a_list" "$b_list"
+per_a=""; per_b=""
+for s in $a_list; do per_a+="$(mbps "$s") "; done
+for s in $b_list; do per_b+="$(mbps "$s") "; done
+printf '%-28s %-26s %-26s\n' "MB/s per round" "$per_a" "$per_b"

@@ -1,0 +1,335 @@
+#!/usr/bin/env bash
+# range-bench.sh — bits serve (NettyCompactServer) against Debian's nginx on loopback, same file.
+#
+#   W1  one connection, whole file over HTTP          (curl -o /dev/null; MB/s)
+#   W2  wrk, 64 connections, random 1 MiB ranges      (requests/s and MB/s of bodies)
+#   W3  wrk, 64 connections, random 64 KiB ranges
+#   W4  = W1 over HTTPS (TLS 1.3)
+#   W5  = W2 over HTTPS (TLS 1.3)
+#   plus heap (jstat) and RSS (ps) of the bits server under W2, and heap with 1,000 idle
+#   keep-alive connections open (target < 256 MiB).
+#
+# Every workload runs A B A B (nginx, bits, nginx, bits) in this one run; the table shows both
+# sides and the ratio bits/nginx (targets: >= 1.0 for W1-W3, >= 0.9 for W4-W5).
+#
+# Installs nothing. Needs: nginx, wrk, curl, openssl, java + jcmd/jstat, ss (Debian packages
+# nginx, wrk, curl, openssl, openjdk-17-jdk-headless, iproute2) and bits.jar
+# (mvn -B -q -DskipTests package).
+#
+# Environment (all optional):
+#   BITS_JAR     path to bits.jar (default: ../../bits-examples/target/bits.jar from this script)
+#   FILE         the file to serve (default: 1 GiB of random bytes created in the temp dir)
+#   SIZE_MIB     size of the generated file (default 1024)
+#   DURATION     seconds per wrk slot (default 6)
+#   W1_REPEAT    whole-file downloads per W1/W4 slot (default 2)
+#   WARMUP       untimed seconds of wrk on each side and scheme before measuring (default 3;
+#                lets the JVM compile its HTTP and TLS paths, as a long-running server has)
+#   ROUNDS       A B pairs per workload (default 2: A B A B)
+#   WORKLOADS    which to run (default "W1 W2 W3 W4 W5"), e.g. WORKLOADS=W2 ROUNDS=5
+#   NGINX_TCP_NOPUSH  on|off (default off, nginx's own default; Debian's stock nginx.conf says on,
+#                which on loopback makes nginx ~5x slower on W3: responses wait for delayed ACKs)
+#   ACCESS_LOG   1 = both servers write an access log to a file (default 0: both off)
+#   JAVA_OPTS    extra JVM options for bits serve (e.g. -Xmx256m)
+#   KEEP_TMP     1 = keep the temp dir (logs, configs)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+BITS_JAR=${BITS_JAR:-$here/../../bits-examples/target/bits.jar}
+SIZE_MIB=${SIZE_MIB:-1024}
+DURATION=${DURATION:-6}
+W1_REPEAT=${W1_REPEAT:-2}
+WARMUP=${WARMUP:-3}
+WORKLOADS=${WORKLOADS:-W1 W2 W3 W4 W5}
+ROUNDS=${ROUNDS:-2}
+ACCESS_LOG=${ACCESS_LOG:-0}
+NGINX_TCP_NOPUSH=${NGINX_TCP_NOPUSH:-off}
+JAVA_OPTS=${JAVA_OPTS:-}
+
+# ---- prerequisites ----------------------------------------------------------------------------
+missing=()
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 (Debian package: $2)"); }
+need nginx nginx
+need wrk wrk
+need curl curl
+need openssl openssl
+need java openjdk-17-jdk-headless
+need jcmd openjdk-17-jdk-headless
+need jstat openjdk-17-jdk-headless
+need ss iproute2
+if ((${#missing[@]})); then
+  echo "range-bench: missing programs:" >&2
+  printf '  %s\n' "${missing[@]}" >&2
+  echo "install with: apt-get install -y nginx wrk curl openssl openjdk-17-jdk-headless iproute2" >&2
+  exit 2
+fi
+if [[ ! -f $BITS_JAR ]]; then
+  echo "range-bench: $BITS_JAR not found; build it with: mvn -B -q -DskipTests package" >&2
+  exit 2
+fi
+NGINX=$(command -v nginx)
+
+tmp=$(mktemp -d /tmp/range-bench.XXXXXX)
+chmod 755 "$tmp"   # nginx workers may run as nobody
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  if [[ ${KEEP_TMP:-0} == 1 ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+# a free loopback port (random pick, checked against ss; the servers fail loudly on a race)
+used_ports() { ss -Htan | awk '{print $4}' | sed 's/.*://' | sort -u; }
+taken=" $(used_ports | tr '\n' ' ') "
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    if [[ $taken != *" $p "* ]]; then taken+="$p "; echo "$p"; return; fi
+  done
+}
+
+# ---- the file and the certificate ------------------------------------------------------------
+if [[ -n ${FILE:-} ]]; then
+  file=$(readlink -f "$FILE")
+else
+  file=$tmp/data.bin
+  echo "creating ${SIZE_MIB} MiB of random data in $file ..."
+  head -c "$((SIZE_MIB * 1048576))" /dev/urandom > "$file"
+fi
+chmod 644 "$file"
+size=$(stat -c %s "$file")
+cat "$file" > /dev/null   # both sides read from the page cache
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+  -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1,DNS:localhost 2>/dev/null
+chmod 644 "$tmp/key.pem"
+
+ng_http=$(free_port); ng_https=$(free_port); b_http=$(free_port); b_https=$(free_port)
+name=$(basename "$file")
+
+# ---- nginx ------------------------------------------------------------------------------------
+mkdir -p "$tmp/nginx/www/G" "$tmp/nginx/tmp"
+ln -s "$file" "$tmp/nginx/www/G/f"
+if [[ $ACCESS_LOG == 1 ]]; then ng_log="access_log $tmp/nginx-access.log combined buffer=64k;"; else ng_log="access_log off;"; fi
+cat > "$tmp/nginx.conf" <<CONF
+worker_processes auto;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  sendfile on;
+  tcp_nopush $NGINX_TCP_NOPUSH;
+  keepalive_timeout 60s;
+  keepalive_requests 1000000;
+  $ng_log
+  client_body_temp_path $tmp/nginx/tmp/body;
+  proxy_temp_path $tmp/nginx/tmp/proxy;
+  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
+  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
+  scgi_temp_path $tmp/nginx/tmp/scgi;
+  types { }
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:$ng_http;
+    root $tmp/nginx/www;
+  }
+  server {
+    listen 127.0.0.1:$ng_https ssl;
+    ssl_certificate $tmp/cert.pem;
+    ssl_certificate_key $tmp/key.pem;
+    ssl_protocols TLSv1.3;
+    root $tmp/nginx/www;
+  }
+}
+CONF
+"$NGINX" -p "$tmp/nginx" -c "$tmp/nginx.conf" -e "$tmp/nginx-error.log"
+
+# ---- bits serve -------------------------------------------------------------------------------
+log_opt=()
+if [[ $ACCESS_LOG != 1 ]]; then log_opt=(-Dorg.slf4j.simpleLogger.log.io.bits4j.server.access=warn); fi
+# shellcheck disable=SC2086
+java $JAVA_OPTS "${log_opt[@]}" -jar "$BITS_JAR" serve \
+  --group "http://127.0.0.1:$b_http/G" --file "f=$file" \
+  --group "https://127.0.0.1:$b_https/G" --file "f=$file" \
+  --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" > "$tmp/bits.log" 2>&1 &
+bits_pid=$!
+pids+=("$bits_pid")
+for _ in $(seq 1 150); do
+  grep -q '^ready:' "$tmp/bits.log" && break
+  kill -0 "$bits_pid" 2>/dev/null || { cat "$tmp/bits.log" >&2; echo "bits serve died" >&2; exit 1; }
+  sleep 0.2
+done
+grep -q '^ready:' "$tmp/bits.log" || { cat "$tmp/bits.log" >&2; echo "bits serve not ready" >&2; exit 1; }
+
+declare -A URL tlsinfo
+URL[nginx,http]="http://127.0.0.1:$ng_http/G/f"
+URL[nginx,https]="https://127.0.0.1:$ng_https/G/f"
+URL[bits,http]="http://127.0.0.1:$b_http/G/f"
+URL[bits,https]="https://127.0.0.1:$b_https/G/f"
+
+# sanity: both serve the same bytes for a range, both negotiate TLS 1.3
+for s in nginx bits; do
+  for sc in http https; do
+    got=$(curl -sS --cacert "$tmp/cert.pem" -H 'Range: bytes=1000-1999' -o - -w '' "${URL[$s,$sc]}" | sha256sum | cut -c1-16)
+    want=$(dd if="$file" bs=1000 skip=1 count=1 status=none | sha256sum | cut -c1-16)
+    [[ $got == "$want" ]] || { echo "$s $sc serves wrong bytes for a range" >&2; exit 1; }
+  done
+  port=${URL[$s,https]#https://127.0.0.1:}; port=${port%%/*}
+  tlsinfo[$s]=$(echo | openssl s_client -connect "127.0.0.1:$port" 2>/dev/null | grep -m1 -E '^New,' || true)
+done
+
+# ---- workloads --------------------------------------------------------------------------------
+cat > "$tmp/range.lua" <<'LUA'
+-- random "Range: bytes=" of a fixed length within the file, per request
+local size, len
+function init(args)
+  size = tonumber(args[1]); len = tonumber(args[2])
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
+end
+function request()
+  local first = math.random(0, size - len)
+  return wrk.format("GET", nil, { ["Range"] = "bytes=" .. first .. "-" .. (first + len - 1) })
+end
+LUA
+
+# W1/W4 slot: whole file W1_REPEAT times over one connection each; prints MB/s (1 MB = 10^6 B)
+whole() {
+  local url=$1 total=0 t0 t1 out
+  t0=$(date +%s.%N)
+  for _ in $(seq 1 "$W1_REPEAT"); do
+    out=$(curl -sS --cacert "$tmp/cert.pem" -o /dev/null -w '%{http_code} %{size_download}' "$url")
+    [[ ${out% *} == 200 ]] || { echo "whole-file GET answered $out" >&2; exit 1; }
+    total=$((total + ${out#* }))
+  done
+  t1=$(date +%s.%N)
+  awk -v b="$total" -v a="$t0" -v z="$t1" 'BEGIN { printf "%.0f", b / (z - a) / 1e6 }'
+}
+
+# W2/W3/W5 slot: wrk; prints "requests/s MB/s non2xx errors"
+wrk_slot() {
+  local url=$1 len=$2 out rps non err
+  out=$(wrk -t2 -c64 -d"${DURATION}s" --timeout 10s -s "$tmp/range.lua" "$url" -- "$size" "$len" 2>&1)
+  echo "$out" >> "$tmp/wrk.log"
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  non=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out"); non=${non:-0}
+  err=$(awk '/Socket errors:/ {print $0}' <<<"$out" | sed 's/.*errors: //'); err=${err:-none}
+  [[ -n $rps ]] || { echo "$out" >&2; exit 1; }
+  awk -v r="$rps" -v l="$len" -v n="$non" -v e="$err" 'BEGIN { printf "%.0f %.0f %s %s", r, r * l / 1e6, n, e }'
+}
+
+heap_sample() {  # used heap MiB, committed heap MiB, RSS MiB of the bits JVM
+  local u c rss
+  read -r u c < <(jstat -gc "$bits_pid" | awk 'NR==2 { printf "%.0f %.0f\n", ($3+$4+$6+$8)/1024, ($1+$2+$5+$7)/1024 }')
+  rss=$(ps -o rss= -p "$bits_pid" | awk '{printf "%.0f", $1/1024}')
+  echo "$u $c $rss"
+}
+
+declare -A res   # res[W,side] = space-separated per-slot values (the ratio uses the first field)
+declare -A extra
+run() {  # run W kind url-scheme [len]
+  local w=$1 kind=$2 sc=$3 len=${4:-0} r s v
+  for r in $(seq 1 "$ROUNDS"); do
+    for s in nginx bits; do
+      if [[ $kind == whole ]]; then
+        v=$(whole "${URL[$s,$sc]}"); [[ -n $v ]] || exit 1
+      else
+        if [[ $s == bits && $w == W2 ]]; then
+          ( sleep "$((DURATION / 2))"; heap_sample > "$tmp/heap.$r" ) &
+          hp=$!
+        fi
+        v=$(wrk_slot "${URL[$s,$sc]}" "$len")
+        if [[ $s == bits && $w == W2 ]]; then wait "$hp"; extra[heap$r]=$(cat "$tmp/heap.$r"); fi
+        if [[ $s == nginx && $w == W2 ]]; then
+          extra[ngrss$r]=$(ps -o rss= --ppid "$(cat "$tmp/nginx.pid")" -p "$(cat "$tmp/nginx.pid")" | awk '{s+=$1} END {printf "%.0f", s/1024}')
+        fi
+        extra[$w,$s,$r]=$v
+        v=${v%% *}
+      fi
+      res[$w,$s]+="$v "
+      printf '  %-3s %-5s round %d: %s\n' "$w" "$s" "$r" "${extra[$w,$s,$r]:-$v MB/s}"
+    done
+  done
+}
+
+echo "file: $file ($size bytes); bits pid $bits_pid; nginx $("$NGINX" -v 2>&1 | sed 's/.*\///')"
+if ((WARMUP > 0)); then
+  echo "warming up both sides (${WARMUP}s of wrk per side and scheme, untimed) ..."
+  for sc in http https; do
+    for s in nginx bits; do
+      wrk -t2 -c16 -d"${WARMUP}s" -s "$tmp/range.lua" "${URL[$s,$sc]}" -- "$size" 1048576 > /dev/null 2>&1
+    done
+  done
+fi
+echo "running (${ROUNDS} rounds of A=nginx B=bits per workload, ${DURATION}s per wrk slot) ..."
+wanted() { [[ " $WORKLOADS " == *" $1 "* ]]; }
+wanted W1 && run W1 whole http
+wanted W2 && run W2 wrk http 1048576
+wanted W3 && run W3 wrk http 65536
+wanted W4 && run W4 whole https
+wanted W5 && run W5 wrk https 1048576
+
+# TLS engine actually used by the bits server
+tls_engine=$(jcmd "$bits_pid" GC.class_histogram 2>/dev/null | grep -o -m1 -E 'io\.netty\.handler\.ssl\.(ReferenceCountedOpenSslEngine|OpenSslEngine|JdkSslEngine)|sun\.security\.ssl\.SSLEngineImpl' || echo unknown)
+
+# ---- 1,000 idle keep-alive connections ---------------------------------------------------------
+ulimit -n 4096 2>/dev/null || true
+before=$(heap_sample)
+fds=()
+opened=0
+for _ in $(seq 1 1000); do
+  if exec {fd}<>"/dev/tcp/127.0.0.1/$b_http"; then
+    printf 'HEAD /G/f HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' >&"$fd"
+    fds+=("$fd"); opened=$((opened + 1))
+  fi
+done
+sleep 2
+established=$(ss -Htn state established "( sport = :$b_http )" | wc -l)
+under=$(heap_sample)
+jcmd "$bits_pid" GC.run > /dev/null
+live=$(heap_sample)
+for fd in "${fds[@]}"; do exec {fd}>&-; done
+
+# ---- report -------------------------------------------------------------------------------------
+mean() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.0f", s / NF }' <<<"$1"; }
+echo
+echo "range-bench  $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  nproc=$(nproc)  $(java -version 2>&1 | head -1)"
+echo "load average at end: $(uptime | sed 's/.*load average: //')"
+echo "file ${size} B; nginx sendfile on, tcp_nopush $NGINX_TCP_NOPUSH, worker_processes auto ($(nproc)), TLSv1.3 (${tlsinfo[nginx]}); bits TLS: ${tlsinfo[bits]}, engine ${tls_engine}"
+echo "access logs: $([[ $ACCESS_LOG == 1 ]] && echo on || echo off) on both sides; warm-up ${WARMUP}s per side and scheme; ${DURATION}s per wrk slot; JAVA_OPTS='${JAVA_OPTS}'"
+echo
+printf '%-4s %-36s %-22s %-22s %7s %7s\n' W workload "nginx (per slot)" "bits (per slot)" ratio target
+row() {
+  local w=$1 what=$2 unit=$3 target=$4 n b
+  n=$(mean "${res[$w,nginx]}"); b=$(mean "${res[$w,bits]}")
+  printf '%-4s %-36s %-22s %-22s %7s %7s %s\n' "$w" "$what" "$n $unit" "$b $unit" \
+    "$(awk -v b="$b" -v n="$n" 'BEGIN { printf "%.2f", b / n }')" ">=$target" \
+    "$(awk -v b="$b" -v n="$n" -v t="$target" 'BEGIN { print (b / n >= t) ? "ok" : "MISSED" }')"
+  printf '%-4s %-36s %-22s %-22s\n' "" "  slots" "${res[$w,nginx]}" "${res[$w,bits]}"
+}
+wanted W1 && row W1 "1 conn, whole file, HTTP" MB/s 1.0
+wanted W2 && row W2 "wrk 64 conn, 1 MiB ranges, HTTP" req/s 1.0
+wanted W3 && row W3 "wrk 64 conn, 64 KiB ranges, HTTP" req/s 1.0
+wanted W4 && row W4 "1 conn, whole file, HTTPS" MB/s 0.9
+wanted W5 && row W5 "wrk 64 conn, 1 MiB ranges, HTTPS" req/s 0.9
+echo
+echo "wrk details (req/s MB/s non-2xx socket-errors):"
+for w in W2 W3 W5; do
+  wanted "$w" || continue
+  for r in $(seq 1 "$ROUNDS"); do
+    printf '  %s round %d: nginx %-40s bits %s\n' "$w" "$r" "${extra[$w,nginx,$r]}" "${extra[$w,bits,$r]}"
+  done
+done
+echo
+echo "bits server memory (MiB: heap used, heap committed, RSS):"
+wanted W2 && for r in $(seq 1 "$ROUNDS"); do
+  echo "  under W2 round $r: ${extra[heap$r]}    (nginx master+workers RSS under W2: ${extra[ngrss$r]} MiB)"
+done
+echo "  idle before the 1,000 connections: $before"
+echo "  with $opened connections opened ($established established): $under"
+echo "  same, after a full GC (live):     $live"
+read -r hu _ _ <<<"$under"
+read -r lu _ _ <<<"$live"
+echo "  heap < 256 MiB with 1,000 connections: $([[ $hu -lt 256 && $lu -lt 256 ]] && echo ok || echo MISSED)"
