@@ -203,7 +203,7 @@ public final class NettyCompactServer implements CompactServer {
       return this;
     }
 
-    /** Event-loop threads (default: Netty's, twice the CPU count). */
+    /** Event-loop threads (default: one per CPU, or {@code -Dio.netty.eventLoopThreads}). */
     public Builder workerThreads(int threads) {
       if (threads < 0) {
         throw new IllegalArgumentException("threads must be >= 0");
