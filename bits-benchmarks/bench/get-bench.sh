@@ -27,24 +27,16 @@ SIZE_MIB=${SIZE_MIB:-1024}
 ROUNDS=${ROUNDS:-2}
 JAVA_OPTS=${JAVA_OPTS:-}
 
-missing=()
-need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 (Debian package: $2)"); }
+BENCH=get-bench
+# shellcheck source=common.sh
+. "$here/common.sh"
 need nginx nginx
 need curl curl
 need java openjdk-17-jdk-headless
 need sync coreutils
 need cmp diffutils
 need ss iproute2
-if ((${#missing[@]})); then
-  echo "get-bench: missing programs:" >&2
-  printf '  %s\n' "${missing[@]}" >&2
-  echo "install with: apt-get install -y nginx curl openjdk-17-jdk-headless coreutils diffutils iproute2" >&2
-  exit 2
-fi
-if [[ ! -f $BITS_JAR ]]; then
-  echo "get-bench: $BITS_JAR not found; build it with: mvn -B -q -DskipTests package" >&2
-  exit 2
-fi
+check_needs "apt-get install -y nginx curl openjdk-17-jdk-headless coreutils diffutils iproute2"
 if ! grep -q "Usage: bits get" <<<"$(java -jar "$BITS_JAR" get 2>&1 || true)"; then
   echo "get-bench: this bits.jar has no 'get' command; rebuild it from a tree that has GetCommand" >&2
   exit 2
@@ -59,23 +51,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-taken=" $(ss -Htan | awk '{print $4}' | sed 's/.*://' | sort -u | tr '\n' ' ') "
-port=0
-while :; do
-  port=$((20000 + RANDOM % 40000))
-  [[ $taken != *" $port "* ]] && break
-done
-
-if [[ -n ${FILE:-} ]]; then
-  file=$(readlink -f "$FILE")
-else
-  file=$tmp/data.bin
-  echo "creating ${SIZE_MIB} MiB of random data in $file ..."
-  head -c "$((SIZE_MIB * 1048576))" /dev/urandom > "$file"
-fi
-chmod 644 "$file"
-size=$(stat -c %s "$file")
-cat "$file" > /dev/null   # the server side reads from the page cache for both
+free_port port
+data_file
 
 dest_dir=${DEST_DIR:-$tmp/dest}
 mkdir -p "$dest_dir"

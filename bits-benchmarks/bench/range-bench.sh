@@ -46,8 +46,9 @@ NGINX_TCP_NOPUSH=${NGINX_TCP_NOPUSH:-off}
 JAVA_OPTS=${JAVA_OPTS:-}
 
 # ---- prerequisites ----------------------------------------------------------------------------
-missing=()
-need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 (Debian package: $2)"); }
+BENCH=range-bench
+# shellcheck source=common.sh
+. "$here/common.sh"
 need nginx nginx
 need wrk wrk
 need curl curl
@@ -56,16 +57,7 @@ need java openjdk-17-jdk-headless
 need jcmd openjdk-17-jdk-headless
 need jstat openjdk-17-jdk-headless
 need ss iproute2
-if ((${#missing[@]})); then
-  echo "range-bench: missing programs:" >&2
-  printf '  %s\n' "${missing[@]}" >&2
-  echo "install with: apt-get install -y nginx wrk curl openssl openjdk-17-jdk-headless iproute2" >&2
-  exit 2
-fi
-if [[ ! -f $BITS_JAR ]]; then
-  echo "range-bench: $BITS_JAR not found; build it with: mvn -B -q -DskipTests package" >&2
-  exit 2
-fi
+check_needs "apt-get install -y nginx wrk curl openssl openjdk-17-jdk-headless iproute2"
 NGINX=$(command -v nginx)
 
 tmp=$(mktemp -d /tmp/range-bench.XXXXXX)
@@ -79,35 +71,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# a free loopback port (random pick, checked against ss; the servers fail loudly on a race)
-used_ports() { ss -Htan | awk '{print $4}' | sed 's/.*://' | sort -u; }
-taken=" $(used_ports | tr '\n' ' ') "
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    if [[ $taken != *" $p "* ]]; then taken+="$p "; echo "$p"; return; fi
-  done
-}
-
 # ---- the file and the certificate ------------------------------------------------------------
-if [[ -n ${FILE:-} ]]; then
-  file=$(readlink -f "$FILE")
-else
-  file=$tmp/data.bin
-  echo "creating ${SIZE_MIB} MiB of random data in $file ..."
-  head -c "$((SIZE_MIB * 1048576))" /dev/urandom > "$file"
-fi
-chmod 644 "$file"
-size=$(stat -c %s "$file")
-cat "$file" > /dev/null   # both sides read from the page cache
+data_file
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
   -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1,DNS:localhost 2>/dev/null
 chmod 644 "$tmp/key.pem"
 
-ng_http=$(free_port); ng_https=$(free_port); b_http=$(free_port); b_https=$(free_port)
+free_port ng_http; free_port ng_https; free_port b_http; free_port b_https
 name=$(basename "$file")
 
 # ---- nginx ------------------------------------------------------------------------------------

@@ -122,7 +122,6 @@ public final class AccessPolicy {
   }
 
   private static AccessPolicy parseStripped(String s) {
-    String sddl = s;
     if (!s.startsWith("D:")) {
       throw located(0, "expected 'D:' (only a DACL is supported)");
     }
@@ -146,13 +145,13 @@ public final class AccessPolicy {
       if (close < 0) {
         throw located(i, "ACE is not closed with ')'");
       }
-      aces.add(parseAce(sddl, s.substring(i + 1, close), i + 1));
+      aces.add(parseAce(s.substring(i + 1, close), i + 1));
       i = close + 1;
     }
     return new AccessPolicy(s, aces, true);
   }
 
-  private static Ace parseAce(String sddl, String body, int start) {
+  private static Ace parseAce(String body, int start) {
     String[] f = body.split(";", -1);
     if (f.length != 6) {
       throw located(start, "an ACE has 6 fields separated by ';', found " + f.length);
@@ -174,7 +173,7 @@ public final class AccessPolicy {
       }
     }
     pos += f[1].length() + 1;
-    int mask = parseRights(sddl, f[2], pos);
+    int mask = parseRights(f[2], pos);
     pos += f[2].length() + 1;
     if (!f[3].isEmpty()) {
       throw located(pos, "object GUIDs are not supported");
@@ -184,10 +183,10 @@ public final class AccessPolicy {
       throw located(pos, "inherit-object GUIDs are not supported");
     }
     pos += f[4].length() + 1;
-    return new Ace(allow, mask, parseTrustee(sddl, f[5], pos));
+    return new Ace(allow, mask, parseTrustee(f[5], pos));
   }
 
-  private static int parseRights(String sddl, String r, int pos) {
+  private static int parseRights(String r, int pos) {
     if (r.isEmpty()) {
       throw located(pos, "ACE has no rights");
     }
@@ -212,7 +211,7 @@ public final class AccessPolicy {
     return mapGeneric(mask);
   }
 
-  private static String parseTrustee(String sddl, String t, int pos) {
+  private static String parseTrustee(String t, int pos) {
     String sid = TRUSTEES.get(t);
     if (sid != null) {
       return sid;

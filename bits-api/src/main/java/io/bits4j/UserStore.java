@@ -3,7 +3,6 @@ package io.bits4j;
 import io.bits4j.internal.FileUserStore;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -166,10 +165,5 @@ public interface UserStore {
       throw new BitsException(Hresult.E_INVALIDARG, "bad user or group name: '" + name + "'");
     }
     return name;
-  }
-
-  /** The key names are compared by. */
-  static String key(String name) {
-    return name.toLowerCase(Locale.ROOT);
   }
 }

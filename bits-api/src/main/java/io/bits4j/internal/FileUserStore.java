@@ -95,7 +95,7 @@ public final class FileUserStore implements UserStore {
 
   @Override
   public Optional<Principal> authenticate(String user, char[] password) {
-    User u = snapshot().get(UserStore.key(user));
+    User u = snapshot().get(key(user));
     if (u == null) {
       // Spend the same time as a real check, so timing does not reveal which users exist.
       pbkdf2(password, new byte[16], ITERATIONS);
@@ -112,7 +112,7 @@ public final class FileUserStore implements UserStore {
 
   @Override
   public Optional<UserInfo> findUser(String user) {
-    return Optional.ofNullable(snapshot().get(UserStore.key(user))).map(User::info);
+    return Optional.ofNullable(snapshot().get(key(user))).map(User::info);
   }
 
   @Override
@@ -126,7 +126,7 @@ public final class FileUserStore implements UserStore {
 
   @Override
   public Optional<String> digestHa1(String user, String realm, DigestAlgorithm algorithm) {
-    User u = snapshot().get(UserStore.key(user));
+    User u = snapshot().get(key(user));
     return u == null ? Optional.empty() : Optional.ofNullable(u.ha1().get(algorithm.token() + "\n" + realm));
   }
 
@@ -150,7 +150,7 @@ public final class FileUserStore implements UserStore {
     synchronized (this) {
       refresh();
       Map<String, User> next = new TreeMap<>(users);
-      next.put(UserStore.key(name), u);
+      next.put(key(name), u);
       commit(next);
     }
   }
@@ -158,23 +158,23 @@ public final class FileUserStore implements UserStore {
   @Override
   public synchronized void setGroups(String name, Set<String> groups) {
     refresh();
-    User u = users.get(UserStore.key(name));
+    User u = users.get(key(name));
     if (u == null) {
       throw new BitsException(Hresult.E_NOT_FOUND, "no user '" + name + "'");
     }
     Map<String, User> next = new TreeMap<>(users);
-    next.put(UserStore.key(name), new User(u.name(), u.iterations(), u.salt(), u.hash(), checkGroups(groups), u.ha1()));
+    next.put(key(name), new User(u.name(), u.iterations(), u.salt(), u.hash(), checkGroups(groups), u.ha1()));
     commit(next);
   }
 
   @Override
   public synchronized boolean removeUser(String name) {
     refresh();
-    if (!users.containsKey(UserStore.key(name))) {
+    if (!users.containsKey(key(name))) {
       return false;
     }
     Map<String, User> next = new TreeMap<>(users);
-    next.remove(UserStore.key(name));
+    next.remove(key(name));
     commit(next);
     return true;
   }
@@ -185,6 +185,11 @@ public final class FileUserStore implements UserStore {
       g.add(UserStore.checkName(group).equalsIgnoreCase(ADMINISTRATORS) ? ADMINISTRATORS : group);
     }
     return g;
+  }
+
+  /** The key user names are compared by (case-insensitively, as Windows does). */
+  private static String key(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Digest HA1 = H(user:realm:password), lower-case hex. */
@@ -285,11 +290,11 @@ public final class FileUserStore implements UserStore {
           if (iterations < 1) {
             throw new IllegalArgumentException("iterations");
           }
-          map.put(UserStore.key(name), new User(name, iterations, Base64.getDecoder().decode(f[4]),
+          map.put(key(name), new User(name, iterations, Base64.getDecoder().decode(f[4]),
               Base64.getDecoder().decode(f[5]), groups, Map.of()));
         } else if (f[0].equals("digest") && f.length == 5 && DigestAlgorithm.ofToken(f[3]).isPresent()) {
           HexFormat.of().parseHex(f[4]);
-          digests.computeIfAbsent(UserStore.key(dec(f[1])), k -> new TreeMap<>())
+          digests.computeIfAbsent(key(dec(f[1])), k -> new TreeMap<>())
               .put(DigestAlgorithm.ofToken(f[3]).orElseThrow().token() + "\n" + dec(f[2]), f[4]);
         } else {
           throw new IllegalArgumentException("unknown record");

@@ -8,7 +8,6 @@ import io.bits4j.Credentials;
 import io.bits4j.AuthTarget;
 import io.bits4j.Hresult;
 import io.bits4j.JobError;
-import io.bits4j.JobFile;
 import io.bits4j.JobPriority;
 import io.bits4j.JobProgress;
 import io.bits4j.JobSpec;
@@ -205,14 +204,11 @@ final class GetCommand implements Callable<Integer> {
 
   /** A persisted, unfinished job for the same URL and destination (the one a crash left). */
   private Optional<ClientJob> findJob(PortableBitsClient bits, Path destination) {
-    for (ClientJob j : bits.jobs()) {
-      for (JobFile f : j.files()) {
-        if (j.files().size() == 1 && f.remoteUrl().equals(url) && f.localFile().equals(destination)) {
-          return Optional.of(j);
-        }
-      }
-    }
-    return Optional.empty();
+    return bits.jobs().stream()
+        .filter(j -> j.files().size() == 1
+            && j.files().get(0).remoteUrl().equals(url)
+            && j.files().get(0).localFile().equals(destination))
+        .findFirst();
   }
 
   private Optional<Credentials[]> credentials() {
