@@ -144,6 +144,7 @@ class JobStateMachineProperties {
   void stateFilesKeepArbitraryStrings(@ForAll String key, @ForAll String value) {
     Properties p = new Properties();
     p.setProperty("k" + key, value);
+    p.setProperty(key, value + key); // raw keys too: leading blanks, '#', '!', '=', ':', controls
     p.setProperty("id", "x");
     assertThat(StateStoreAccess.decode(StateStoreAccess.encode(p))).isEqualTo(p);
   }

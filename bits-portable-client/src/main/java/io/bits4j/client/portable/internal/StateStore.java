@@ -6,7 +6,6 @@ import io.bits4j.JobId;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -21,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.zip.CRC32;
 import org.jspecify.annotations.Nullable;
@@ -35,6 +33,9 @@ import org.jspecify.annotations.Nullable;
 public final class StateStore implements Closeable {
   static final String HEADER = "# bits4j job state v1 crc32=";
   private static final System.Logger LOG = System.getLogger(StateStore.class.getName());
+
+  private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private final Path dir;
   private final FileChannel lockChannel;
@@ -96,37 +97,62 @@ public final class StateStore implements Closeable {
     return dir.resolve("job-" + id.uuid() + ".state");
   }
 
-  /** Encodes properties with the CRC header. */
+  /**
+   * Encodes properties with the CRC header: one {@code key=value} line per entry, sorted by key, in
+   * the escaped ASCII form {@link Properties#load} reads back (everything outside printable ASCII as
+   * {@code \\uXXXX}), so the file is lossless for any string. Written by hand rather than with
+   * {@link Properties#store}: a download checkpoints hundreds of times per GiB, and store's date
+   * comment, locking and re-parsing cost more CPU than the file write itself.
+   */
   static byte[] encode(Properties p) {
-    // store(OutputStream) escapes everything outside printable ASCII as \\uXXXX (store(Writer)
-    // would write it raw), so the file is pure ASCII and lossless for any string
-    java.io.ByteArrayOutputStream w = new java.io.ByteArrayOutputStream();
-    try {
-      p.store(w, null);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    String[] keys = p.stringPropertyNames().toArray(new String[0]);
+    java.util.Arrays.sort(keys);
+    StringBuilder b = new StringBuilder(64 * keys.length + HEADER.length() + 9);
+    b.append(HEADER).append("00000000\n"); // CRC placeholder, filled in below
+    int bodyStart = b.length();
+    for (String k : keys) {
+      escape(b, k, true);
+      b.append('=');
+      escape(b, p.getProperty(k), false);
+      b.append('\n');
     }
-    StringBuilder body = new StringBuilder();
-    List<String> lines = new ArrayList<>();
-    for (String line : w.toString(StandardCharsets.ISO_8859_1).split("\n")) {
-      String l = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-      if (!l.startsWith("#") && !l.isEmpty()) {
-        lines.add(l);
+    byte[] out = new byte[b.length()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) b.charAt(i); // pure ASCII by construction
+    }
+    CRC32 crc = new CRC32();
+    crc.update(out, bodyStart, out.length - bodyStart);
+    long v = crc.getValue();
+    for (int i = 0; i < 8; i++) {
+      out[HEADER.length() + i] = (byte) HEX_LOWER[(int) (v >>> (28 - 4 * i)) & 0xF];
+    }
+    return out;
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  private static final char[] HEX_LOWER = "0123456789abcdef".toCharArray();
+
+  /** Escapes like {@code Properties.store(OutputStream)}: the grammar {@link Properties#load} reads. */
+  private static void escape(StringBuilder out, String s, boolean key) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case ' ' -> out.append(i == 0 || key ? "\\ " : " ");
+        case '\t' -> out.append("\\t");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\f' -> out.append("\\f");
+        case '\\', '=', ':', '#', '!' -> out.append('\\').append(c);
+        default -> {
+          if (c < 0x20 || c > 0x7e) {
+            out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+          } else {
+            out.append(c);
+          }
+        }
       }
     }
-    lines.sort(null);
-    for (String l : lines) {
-      body.append(l).append('\n');
-    }
-    byte[] bytes = body.toString().getBytes(StandardCharsets.ISO_8859_1);
-    CRC32 crc = new CRC32();
-    crc.update(bytes);
-    String head = HEADER + String.format(Locale.ROOT, "%08x", crc.getValue()) + "\n";
-    byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
-    byte[] out = new byte[h.length + bytes.length];
-    System.arraycopy(h, 0, out, 0, h.length);
-    System.arraycopy(bytes, 0, out, h.length, bytes.length);
-    return out;
   }
 
   /** Decodes a state file, or returns null if it is damaged (bad header or CRC). */
@@ -167,20 +193,16 @@ public final class StateStore implements Closeable {
     byte[] bytes = encode(state);
     Path target = file(id);
     Path tmp = dir.resolve("job-" + id.uuid() + ".state.tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    // a fresh temporary file each time, created owner-only (a leftover from a crash is removed)
+    Files.deleteIfExists(tmp);
+    java.util.Set<StandardOpenOption> options = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
+    try (FileChannel ch = posix ? FileChannel.open(tmp, options, OWNER_ONLY) : FileChannel.open(tmp, options)) {
       ByteBuffer b = ByteBuffer.wrap(bytes);
       while (b.hasRemaining()) {
         ch.write(b);
       }
       ch.force(true);
-    }
-    if (posix) {
-      try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      } catch (IOException | UnsupportedOperationException e) {
-        // best effort
-      }
     }
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
