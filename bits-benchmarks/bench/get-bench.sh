@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # get-bench.sh — `bits get` against `curl -o F && sync F`, fetching one file from Debian's nginx
-# on loopback into the same file system, A B A B (A = curl, B = bits get) in one run.
+# on loopback into the same file system, A B C A B C in one run: A = curl, B = `bin/bits get`
+# (the launcher, which runs client commands with the C1 JIT and the serial GC), C = plain
+# `java -jar bits.jar get` with the JVM's defaults, for reference. The target is judged on B.
 #
 # bits get forces its data to disk as it goes (the portable client's durability rule: every
 # <= 4 MiB or <= 1 s, the defaults `bits get` uses) and renames the finished file into place;
@@ -13,16 +15,18 @@
 #
 # Environment (all optional):
 #   BITS_JAR   path to bits.jar (default: ../../bits-examples/target/bits.jar from this script)
+#   BITS       the launcher (default: ../../bin/bits from this script)
 #   FILE       the file to serve (default: 1 GiB of random bytes created in the temp dir)
 #   SIZE_MIB   size of the generated file (default 1024)
 #   DEST_DIR   where both downloads go (default: the temp dir, under /tmp)
 #   ROUNDS     A B pairs (default 2: A B A B)
-#   JAVA_OPTS  extra JVM options for bits get
+#   JAVA_OPTS  extra JVM options for C (plain java -jar)
 #   KEEP_TMP   1 = keep the temp dir
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 BITS_JAR=${BITS_JAR:-$here/../../bits-examples/target/bits.jar}
+BITS=${BITS:-$here/../../bin/bits}
 SIZE_MIB=${SIZE_MIB:-1024}
 ROUNDS=${ROUNDS:-2}
 JAVA_OPTS=${JAVA_OPTS:-}
@@ -41,6 +45,7 @@ if ! grep -q "Usage: bits get" <<<"$(java -jar "$BITS_JAR" get 2>&1 || true)"; t
   echo "get-bench: this bits.jar has no 'get' command; rebuild it from a tree that has GetCommand" >&2
   exit 2
 fi
+[[ -x $BITS ]] || { echo "get-bench: launcher $BITS not found or not executable" >&2; exit 2; }
 NGINX=$(command -v nginx)
 
 tmp=$(mktemp -d /tmp/get-bench.XXXXXX)
@@ -99,14 +104,18 @@ run_curl() {  # prints seconds
   secs "$t0" "$t1"
 }
 
-run_bits() {  # prints seconds
+run_bits() {  # run_bits launcher|jar: prints seconds
   local f=$dest_dir/bits.out t0 t1 rc=0
   t0=$(now)
-  # shellcheck disable=SC2086
-  java $JAVA_OPTS -jar "$BITS_JAR" get "$url" "$f" --state-dir "$state" --progress none > "$tmp/bits-get.log" 2>&1 || rc=$?
+  if [[ $1 == launcher ]]; then
+    BITS_JAR=$BITS_JAR "$BITS" get "$url" "$f" --state-dir "$state" --progress none > "$tmp/bits-get.log" 2>&1 || rc=$?
+  else
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS -jar "$BITS_JAR" get "$url" "$f" --state-dir "$state" --progress none > "$tmp/bits-get.log" 2>&1 || rc=$?
+  fi
   t1=$(now)
-  [[ $rc == 0 ]] || { cat "$tmp/bits-get.log" >&2; echo "bits get exited $rc" >&2; exit 1; }
-  cmp -s "$f" "$file" || { echo "bits get: downloaded file differs" >&2; exit 1; }
+  [[ $rc == 0 ]] || { cat "$tmp/bits-get.log" >&2; echo "bits get ($1) exited $rc" >&2; exit 1; }
+  cmp -s "$f" "$file" || { echo "bits get ($1): downloaded file differs" >&2; exit 1; }
   secs "$t0" "$t1"
 }
 
@@ -120,37 +129,38 @@ settle() {  # untimed: drop the previous result and flush everything before the 
 t0=$(now); java $JAVA_OPTS -jar "$BITS_JAR" --help > /dev/null 2>&1 || true; t1=$(now)
 jvm=$(secs "$t0" "$t1")
 
-echo "running ${ROUNDS} rounds of A=curl+sync B=bits get, ${size} bytes each ..."
-a_list=""; b_list=""
+echo "running ${ROUNDS} rounds of A=curl+sync B=bin/bits get C=java -jar bits.jar get, ${size} bytes each ..."
+a_list=""; b_list=""; c_list=""
 for r in $(seq 1 "$ROUNDS"); do
   settle; a=$(run_curl); [[ -n $a ]] || exit 1
-  printf '  round %d  curl -o F && sync F: %8s s\n' "$r" "$a"
-  settle; b=$(run_bits); [[ -n $b ]] || exit 1
-  printf '  round %d  bits get:             %8s s\n' "$r" "$b"
-  a_list+="$a "; b_list+="$b "
+  printf '  round %d  A curl -o F && sync F:    %8s s\n' "$r" "$a"
+  settle; b=$(run_bits launcher); [[ -n $b ]] || exit 1
+  printf '  round %d  B bin/bits get:           %8s s\n' "$r" "$b"
+  settle; c=$(run_bits jar); [[ -n $c ]] || exit 1
+  printf '  round %d  C java -jar bits.jar get: %8s s\n' "$r" "$c"
+  a_list+="$a "; b_list+="$b "; c_list+="$c "
 done
 settle
 
 mbps() { awk -v s="$1" -v n="$size" 'BEGIN { printf "%.0f", n / s / 1e6 }'; }
 total() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.3f", s }' <<<"$1"; }
-ta=$(total "$a_list"); tb=$(total "$b_list")
-ma=$(awk -v t="$ta" -v n="$size" -v r="$ROUNDS" 'BEGIN { printf "%.0f", n * r / t / 1e6 }')
-mb=$(awk -v t="$tb" -v n="$size" -v r="$ROUNDS" 'BEGIN { printf "%.0f", n * r / t / 1e6 }')
+rate() { awk -v t="$(total "$1")" -v n="$size" -v r="$ROUNDS" 'BEGIN { printf "%.0f", n * r / t / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
+ma=$(rate "$a_list"); mb=$(rate "$b_list"); mc=$(rate "$c_list")
 fs=$(df -T "$dest_dir" | awk 'NR==2 {print $2 " on " $1}')
+per() { local out="" s; for s in $1; do out+="$(mbps "$s") "; done; echo "$out"; }
 
 echo
 echo "get-bench  $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  nproc=$(nproc)  $(java -version 2>&1 | head -1)"
 echo "load average at end: $(uptime | sed 's/.*load average: //')"
 echo "file ${size} B from nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on loopback (sendfile on) into $dest_dir ($fs)"
 echo "bits get durability interval: data forced and offset recorded every <= 4 MiB or <= 1 s (portable-client defaults)"
-echo "bits get time includes JVM start-up; 'java -jar bits.jar --help' alone took ${jvm} s here"
+echo "bits get times include JVM start-up; 'java -jar bits.jar --help' alone took ${jvm} s here"
+echo "B runs $BITS (JVM options for get: -XX:TieredStopAtLevel=1 -XX:+UseSerialGC); C runs java ${JAVA_OPTS:-(defaults)} -jar bits.jar"
 echo
-printf '%-28s %-26s %-26s %6s %7s\n' "" "A: curl -o F && sync F" "B: bits get" ratio target
-printf '%-28s %-26s %-26s %6s %7s %s\n' "throughput (all rounds)" "$ma MB/s" "$mb MB/s" \
-  "$(awk -v a="$ma" -v b="$mb" 'BEGIN { printf "%.2f", b / a }')" ">=0.9" \
-  "$(awk -v a="$ma" -v b="$mb" 'BEGIN { print (b / a >= 0.9) ? "ok" : "MISSED" }')"
-printf '%-28s %-26s %-26s\n' "seconds per round" "$a_list" "$b_list"
-per_a=""; per_b=""
-for s in $a_list; do per_a+="$(mbps "$s") "; done
-for s in $b_list; do per_b+="$(mbps "$s") "; done
-printf '%-28s %-26s %-26s\n' "MB/s per round" "$per_a" "$per_b"
+printf '%-26s %-14s %-14s %-14s %-8s %-8s %s\n' "" "A: curl+sync" "B: bin/bits" "C: java -jar" "B/A" "C/A" "target (B/A)"
+printf '%-26s %-14s %-14s %-14s %-8s %-8s %s\n' "throughput (all rounds)" "$ma MB/s" "$mb MB/s" "$mc MB/s" \
+  "$(ratio "$ma" "$mb")" "$(ratio "$ma" "$mc")" \
+  ">=0.9 $(awk -v a="$ma" -v b="$mb" 'BEGIN { print (b / a >= 0.9) ? "ok" : "MISSED" }')"
+printf '%-26s %-14s %-14s %-14s\n' "seconds per round" "$a_list" "$b_list" "$c_list"
+printf '%-26s %-14s %-14s %-14s\n' "MB/s per round" "$(per "$a_list")" "$(per "$b_list")" "$(per "$c_list")"
