@@ -131,6 +131,7 @@ public final class GroupImpl implements UrlGroup {
     Map<String, HostedFileImpl> next = new LinkedHashMap<>(files);
     next.remove(key);
     files = java.util.Collections.unmodifiableMap(next);
+    cur.unhosted();
     return true;
   }
 
@@ -260,6 +261,9 @@ public final class GroupImpl implements UrlGroup {
 
   void markDeleted() {
     deleted = true;
+    for (HostedFileImpl f : files.values()) {
+      f.unhosted();
+    }
     files = Map.of();
   }
 

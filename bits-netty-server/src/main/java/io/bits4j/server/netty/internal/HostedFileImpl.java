@@ -5,18 +5,30 @@ import io.bits4j.HostedFile;
 import io.bits4j.UrlPrefix;
 import java.nio.file.Path;
 
-/** A hosted file of a {@link GroupImpl}; an immutable handle. */
+/** A hosted file of a {@link GroupImpl}; an immutable handle (plus the cache of its open descriptor). */
 final class HostedFileImpl implements HostedFile {
   private final GroupImpl group;
   private final String suffix;
   private final Path source;
   private final AccessPolicy access;
+  private final OpenFileCache open;
 
   HostedFileImpl(GroupImpl group, String suffix, Path source, AccessPolicy access) {
     this.group = group;
     this.suffix = suffix;
     this.source = source;
     this.access = access;
+    this.open = new OpenFileCache(source);
+  }
+
+  /** The open file for one response (see {@link OpenFileCache}). */
+  OpenFileCache.Acquired acquire() throws java.io.IOException {
+    return open.acquire();
+  }
+
+  /** No longer hosted: closes the cached descriptor (running responses finish first). */
+  void unhosted() {
+    open.close();
   }
 
   @Override

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -30,21 +29,15 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -301,42 +294,12 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The file's validators from one open plus stats bracketing it; null if it is gone. */
-  private record Opened(FileChannel channel, RangeEngine.Representation rep) {}
-
-  private static @Nullable Opened open(Path path) throws IOException {
-    for (int attempt = 0; attempt < 3; attempt++) {
-      BasicFileAttributes before = Files.readAttributes(path, BasicFileAttributes.class);
-      FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-      boolean ok = false;
-      try {
-        BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class);
-        long size = ch.size();
-        if (!after.isRegularFile() || size != after.size() || size != before.size()
-            || !after.lastModifiedTime().equals(before.lastModifiedTime())
-            || !Objects.equals(before.fileKey(), after.fileKey())) {
-          continue; // replaced or written while we looked: look again
-        }
-        long mtimeNanos = after.lastModifiedTime().to(TimeUnit.NANOSECONDS);
-        String key = after.fileKey() == null ? "0" : Integer.toHexString(after.fileKey().hashCode());
-        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeNanos) + "-" + key + "\"";
-        ok = true;
-        return new Opened(ch, new RangeEngine.Representation(size, Math.floorDiv(mtimeNanos, 1_000_000_000L), etag));
-      } finally {
-        if (!ok) {
-          ch.close();
-        }
-      }
-    }
-    throw new IOException("file keeps changing while being opened: " + path);
-  }
-
   /** Writes the file response; true if the response's completion will release the group slot. */
   private boolean serve(ChannelHandlerContext ctx, Exchange ex, HostedFileImpl file) {
     GroupImpl g = Objects.requireNonNull(ex.group);
-    Opened opened;
+    OpenFileCache.Acquired opened;
     try {
-      opened = open(file.source());
+      opened = file.acquire();
     } catch (NoSuchFileException e) {
       ServerCore.LOG.warn("hosted file {} of {} is gone: {}", file.suffix(), g.prefix(), file.source());
       error(ctx, ex, HttpResponseStatus.NOT_FOUND, false);
@@ -359,22 +322,18 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     common(resp, ex.keepAlive);
     inFlight++;
     timer.responding = true;
-    ctx.write(resp);
     boolean body = plan.sendBody() && !ex.head && plan.contentLength() > 0;
     TokenBucket bucket = g.bucket();
+    ctx.write(resp);
     if (!body) {
-      try {
-        opened.channel().close();
-      } catch (IOException e) {
-        // ignore
-      }
+      opened.file().release();
     } else if (!secure && bucket == null && plan.body().size() == 1
         && plan.body().get(0) instanceof RangeEngine.FileSlice s) {
-      // the common case: one zero-copy region owning the descriptor (native sendfile with epoll)
-      ctx.write(new DefaultFileRegion(opened.channel(), s.offset(), s.length()))
+      // the common case: one zero-copy region holding the descriptor (native sendfile with epoll)
+      ctx.write(new SharedFileRegion(opened.file(), s.offset(), s.length()))
           .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     } else {
-      SharedFile sf = new SharedFile(opened.channel(), opened.rep().length());
+      SharedFile sf = opened.file();
       ChannelHandlerContext chunkedCtx = ctx.pipeline().context(ChunkedWriteHandler.class);
       try {
         for (RangeEngine.Segment seg : plan.body()) {

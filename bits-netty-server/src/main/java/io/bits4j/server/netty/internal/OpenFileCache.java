@@ -1,0 +1,129 @@
+package io.bits4j.server.netty.internal;
+
+import io.netty.util.IllegalReferenceCountException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One hosted file's open descriptor and validators, reused by requests while a {@code stat} of
+ * the path still shows the same file (same inode, size and modification time). A request then
+ * costs one {@code stat} instead of {@code stat}, {@code open}, {@code stat}, {@code fstat} and
+ * {@code close}. A file replaced on disk is opened anew (its old descriptor closes when the last
+ * response using it ends), so a response's validators and bytes always come from one version; a
+ * file deleted on disk drops the descriptor. Lock-free: a reference-counted {@link SharedFile}
+ * swapped atomically; thread-safe.
+ */
+final class OpenFileCache {
+  /** What a request gets: a reference it must release, and the validators of that file. */
+  record Acquired(SharedFile file, RangeEngine.Representation rep) {}
+
+  private record Entry(SharedFile file, RangeEngine.Representation rep, long size, FileTime modified,
+      @Nullable Object key) {
+    boolean sameFile(BasicFileAttributes a) {
+      return a.isRegularFile() && a.size() == size && a.lastModifiedTime().equals(modified)
+          && Objects.equals(a.fileKey(), key);
+    }
+  }
+
+  private final Path path;
+  private final AtomicReference<@Nullable Entry> entry = new AtomicReference<>();
+  private volatile boolean closed;
+
+  OpenFileCache(Path path) {
+    this.path = path;
+  }
+
+  /**
+   * The file for one response.
+   *
+   * @throws java.nio.file.NoSuchFileException if it is gone (the cached descriptor is dropped)
+   * @throws IOException if it cannot be opened or keeps changing while being opened
+   */
+  Acquired acquire() throws IOException {
+    BasicFileAttributes now;
+    try {
+      now = Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (IOException e) {
+      drop();
+      throw e;
+    }
+    Entry e = entry.get();
+    if (e != null && e.sameFile(now)) {
+      try {
+        e.file().retain();
+        return new Acquired(e.file(), e.rep());
+      } catch (IllegalReferenceCountException released) {
+        // replaced and closed since we looked: open it anew
+      }
+    }
+    Entry fresh = open(path);
+    if (!closed) {
+      fresh.file().retain(); // the cache's reference
+      Entry old = entry.getAndSet(fresh);
+      if (old != null) {
+        old.file().release();
+      }
+      if (closed) { // closed while we stored it
+        drop();
+      }
+    }
+    return new Acquired(fresh.file(), fresh.rep());
+  }
+
+  /** Releases the cached descriptor (responses still using it keep it open until they end). */
+  void drop() {
+    Entry old = entry.getAndSet(null);
+    if (old != null) {
+      old.file().release();
+    }
+  }
+
+  /** Drops the descriptor for good: the file is no longer hosted. */
+  void close() {
+    closed = true;
+    drop();
+  }
+
+  /**
+   * Opens the file with a {@code stat} on either side: if they differ (the file was replaced or
+   * written while we looked) it looks again, so the validators describe the bytes of the
+   * descriptor.
+   */
+  private static Entry open(Path path) throws IOException {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      BasicFileAttributes before = Files.readAttributes(path, BasicFileAttributes.class);
+      FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+      boolean ok = false;
+      try {
+        BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class);
+        long size = ch.size();
+        if (!after.isRegularFile() || size != after.size() || size != before.size()
+            || !after.lastModifiedTime().equals(before.lastModifiedTime())
+            || !Objects.equals(before.fileKey(), after.fileKey())) {
+          continue; // replaced or written while we looked: look again
+        }
+        long mtimeNanos = after.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+        String key = after.fileKey() == null ? "0" : Integer.toHexString(after.fileKey().hashCode());
+        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(mtimeNanos) + "-" + key + "\"";
+        RangeEngine.Representation rep =
+            new RangeEngine.Representation(size, Math.floorDiv(mtimeNanos, 1_000_000_000L), etag);
+        ok = true;
+        return new Entry(new SharedFile(ch, size), rep, size, after.lastModifiedTime(), after.fileKey());
+      } finally {
+        if (!ok) {
+          ch.close();
+        }
+      }
+    }
+    throw new IOException("file keeps changing while being opened: " + path);
+  }
+}

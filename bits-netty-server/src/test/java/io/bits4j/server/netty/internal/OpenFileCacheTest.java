@@ -1,0 +1,103 @@
+package io.bits4j.server.netty.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-file descriptor cache: reused while the file is the same, never across versions. */
+class OpenFileCacheTest {
+  @TempDir Path dir;
+
+  private Path file(String name, int size) throws Exception {
+    Path p = dir.resolve(name);
+    Files.write(p, new byte[size]);
+    return p;
+  }
+
+  @Test
+  void aSameFileIsServedFromOneDescriptor() throws Exception {
+    Path f = file("a.bin", 1000);
+    OpenFileCache cache = new OpenFileCache(f);
+    OpenFileCache.Acquired a = cache.acquire();
+    OpenFileCache.Acquired b = cache.acquire();
+    assertThat(b.file()).isSameAs(a.file());
+    assertThat(b.rep()).isEqualTo(a.rep());
+    assertThat(a.file().refCnt()).isEqualTo(3); // the cache and two responses
+    a.file().release();
+    b.file().release();
+    assertThat(a.file().channel.isOpen()).isTrue(); // kept for the next request
+    cache.close();
+    assertThat(a.file().channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void aReplacedFileIsOpenedAnewAndTheOldDescriptorClosesWhenItsLastResponseEnds() throws Exception {
+    Path f = file("a.bin", 1000);
+    OpenFileCache cache = new OpenFileCache(f);
+    OpenFileCache.Acquired old = cache.acquire(); // a response still sending the old version
+    Path next = file("next.bin", 2000);
+    Files.setLastModifiedTime(next, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+    Files.move(next, f, StandardCopyOption.REPLACE_EXISTING);
+    OpenFileCache.Acquired fresh = cache.acquire();
+    assertThat(fresh.file()).isNotSameAs(old.file());
+    assertThat(fresh.rep().length()).isEqualTo(2000);
+    assertThat(fresh.file().channel.size()).isEqualTo(2000);
+    assertThat(fresh.rep().etag()).isNotEqualTo(old.rep().etag());
+    assertThat(old.file().channel.isOpen()).isTrue(); // still sending: its bytes stay one version
+    assertThat(old.file().channel.size()).isEqualTo(1000);
+    old.file().release();
+    assertThat(old.file().channel.isOpen()).isFalse();
+    fresh.file().release();
+    cache.close();
+  }
+
+  @Test
+  void aFileWrittenInPlaceGetsNewValidators() throws Exception {
+    Path f = file("a.bin", 1000);
+    OpenFileCache cache = new OpenFileCache(f);
+    OpenFileCache.Acquired first = cache.acquire();
+    first.file().release();
+    Files.write(f, new byte[1500]);
+    OpenFileCache.Acquired second = cache.acquire();
+    assertThat(second.rep().length()).isEqualTo(1500);
+    assertThat(second.file()).isNotSameAs(first.file());
+    assertThat(first.file().channel.isOpen()).isFalse();
+    second.file().release();
+    cache.close();
+  }
+
+  @Test
+  void aDeletedFileDropsTheDescriptorAndIsOpenedAgainWhenPutBack() throws Exception {
+    Path f = file("a.bin", 1000);
+    OpenFileCache cache = new OpenFileCache(f);
+    OpenFileCache.Acquired a = cache.acquire();
+    a.file().release();
+    Files.delete(f);
+    assertThatThrownBy(cache::acquire).isInstanceOf(NoSuchFileException.class);
+    assertThat(a.file().channel.isOpen()).isFalse(); // the deleted file's space is not held
+    file("a.bin", 10);
+    OpenFileCache.Acquired back = cache.acquire();
+    assertThat(back.rep().length()).isEqualTo(10);
+    back.file().release();
+    cache.close();
+  }
+
+  @Test
+  void afterCloseNothingIsCached() throws Exception {
+    Path f = file("a.bin", 1000);
+    OpenFileCache cache = new OpenFileCache(f);
+    cache.close();
+    OpenFileCache.Acquired a = cache.acquire(); // a request that was already routed
+    assertThat(a.file().refCnt()).isEqualTo(1);
+    a.file().release();
+    assertThat(a.file().channel.isOpen()).isFalse();
+  }
+}
