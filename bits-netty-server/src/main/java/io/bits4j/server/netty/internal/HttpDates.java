@@ -47,9 +47,27 @@ public final class HttpDates {
       .appendValue(ChronoField.YEAR, 4)
       .toFormatter(Locale.US);
 
+  /** A formatted second; immutable, so it is safely shared through the cache below. */
+  private record Formatted(long second, String text) {}
+
+  /**
+   * Recently formatted seconds, direct-mapped by the low bits of the second: a server formats the
+   * current second ({@code Date}) and a few files' {@code Last-Modified} on every response, and
+   * {@link DateTimeFormatter} is far costlier than a lookup.
+   */
+  private static final java.util.concurrent.atomic.AtomicReferenceArray<Formatted> RECENT =
+      new java.util.concurrent.atomic.AtomicReferenceArray<>(64);
+
   /** IMF-fixdate of an instant (seconds precision), e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. */
   public static String format(long epochSecond) {
-    return IMF.format(Instant.ofEpochSecond(epochSecond));
+    int slot = (int) (epochSecond & 63);
+    Formatted f = RECENT.get(slot);
+    if (f != null && f.second() == epochSecond) {
+      return f.text();
+    }
+    String text = IMF.format(Instant.ofEpochSecond(epochSecond));
+    RECENT.set(slot, new Formatted(epochSecond, text));
+    return text;
   }
 
   /** Epoch seconds of an HTTP-date in any of the three forms; empty if it is not one. */

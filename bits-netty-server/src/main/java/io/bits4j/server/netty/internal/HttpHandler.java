@@ -334,7 +334,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
           .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     } else {
       SharedFile sf = opened.file();
-      ChannelHandlerContext chunkedCtx = ctx.pipeline().context(ChunkedWriteHandler.class);
+      ChannelHandlerContext chunkedCtx = secure || bucket != null ? chunkedWriter(ctx) : ctx;
       try {
         for (RangeEngine.Segment seg : plan.body()) {
           if (seg instanceof RangeEngine.Bytes b) {
@@ -374,6 +374,20 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       closing = true;
     }
     return true;
+  }
+
+  /**
+   * The pipeline's {@link ChunkedWriteHandler}, added in front of this handler the first time a
+   * response needs chunked reads (TLS, bandwidth limits): zero-copy responses, the common case
+   * on plain HTTP, then do not pass through it.
+   */
+  private static ChannelHandlerContext chunkedWriter(ChannelHandlerContext ctx) {
+    ChannelHandlerContext c = ctx.pipeline().context(ChunkedWriteHandler.class);
+    if (c == null) {
+      ctx.pipeline().addBefore(ctx.name(), "chunked", new ChunkedWriteHandler());
+      c = Objects.requireNonNull(ctx.pipeline().context(ChunkedWriteHandler.class));
+    }
+    return c;
   }
 
   private static String boundary() {

@@ -353,7 +353,9 @@ public final class ServerCore implements AutoCloseable {
         .setMaxChunkSize(16 * 1024)));
     long idle = cfg.limits().idleTimeout().toNanos();
     p.addLast("idle", new IdleStateHandler(true, 0, 0, idle, TimeUnit.NANOSECONDS));
-    p.addLast("chunked", new ChunkedWriteHandler());
+    if (rp.secure()) {
+      p.addLast("chunked", new ChunkedWriteHandler()); // plain HTTP adds it when a response needs it
+    }
     p.addLast("http", new HttpHandler(this, port, rp.secure(), rp.secure() && rp.clientCertificate(), timer));
   }
 

@@ -50,6 +50,16 @@ class ParsersPropertyTest {
   }
 
   @Property
+  void cachedFormattingAgreesWithTheFormatterEvenWhenSlotsCollide(
+      @ForAll @LongRange(min = 0, max = 253402300799L - 64) long epochSecond) {
+    java.time.format.DateTimeFormatter imf = java.time.format.DateTimeFormatter
+        .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US).withZone(java.time.ZoneOffset.UTC);
+    for (long s : new long[] {epochSecond, epochSecond + 64, epochSecond, epochSecond + 1, epochSecond}) {
+      assertThat(HttpDates.format(s)).isEqualTo(imf.format(java.time.Instant.ofEpochSecond(s)));
+    }
+  }
+
+  @Property
   void httpDatesRoundTrip(@ForAll @LongRange(min = 0, max = 253_402_300_799L) long epochSecond) {
     assertThat(HttpDates.parse(HttpDates.format(epochSecond))).hasValue(epochSecond);
   }
