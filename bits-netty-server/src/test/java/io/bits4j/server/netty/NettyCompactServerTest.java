@@ -374,6 +374,24 @@ class NettyCompactServerTest {
   }
 
   @Test
+  void zeroCopyAndThrottledResponsesAlternateOnOneConnection() throws Exception {
+    Path f = TestSupport.file(dir, "z.bin", 200_000);
+    group.host("z.bin", f, AccessPolicy.NONE);
+    byte[] want = Files.readAllBytes(f);
+    try (RawHttp c = RawHttp.plain(port)) {
+      assertThat(c.request("GET", "/Carmine/z.bin").body()).isEqualTo(want); // sendfile
+      group.setBandwidthLimit(100_000_000); // chunked reads from now on: a handler joins the pipeline
+      assertThat(c.request("GET", "/Carmine/z.bin").body()).isEqualTo(want);
+      assertThat(c.request("GET", "/Carmine/z.bin", "Range: bytes=0-9,100-109").status()).isEqualTo(206);
+      group.setBandwidthLimit(0); // back to sendfile, through the handler now in the pipeline
+      assertThat(c.request("GET", "/Carmine/z.bin").body()).isEqualTo(want);
+      RawHttp.Response r = c.request("GET", "/Carmine/z.bin", "Range: bytes=199990-");
+      assertThat(r.status()).isEqualTo(206);
+      assertThat(r.body()).isEqualTo(java.util.Arrays.copyOfRange(want, 199_990, 200_000));
+    }
+  }
+
+  @Test
   void fileShrinkingMidSendAbortsTheConnection() throws Exception {
     Path big = TestSupport.sparse(dir, "shrink.bin", 512L << 20);
     group.host("shrink.bin", big, AccessPolicy.NONE);
