@@ -105,6 +105,15 @@ public final class RangeEngine {
    *     {@code [0-9A-Za-z]})
    */
   public static Plan plan(boolean head, Headers h, Representation rep, String boundary) {
+    return plan(head, h, rep, () -> boundary);
+  }
+
+  /**
+   * Plans the answer, asking for a multipart boundary only if several ranges are served (a
+   * random one costs more than the rest of a one-range plan).
+   */
+  public static Plan plan(boolean head, Headers h, Representation rep,
+      java.util.function.Supplier<String> boundaries) {
     EntityTags.Tag current = EntityTags.parseTag(rep.etag())
         .orElseThrow(() -> new IllegalArgumentException("not an entity tag: " + rep.etag()));
     // RFC 9110 §13.2.2 step 1-2
@@ -194,6 +203,7 @@ public final class RangeEngine {
       validators(hs, rep);
       return new Plan(206, List.copyOf(hs), List.of(new FileSlice(r[0], n)), n, true, List.copyOf(satisfied));
     }
+    String boundary = boundaries.get();
     List<Segment> body = new ArrayList<>();
     long total = 0;
     for (int i = 0; i < satisfied.size(); i++) {
