@@ -22,8 +22,10 @@
 #   SIZE_MIB     size of the generated file (default 1024)
 #   DURATION     seconds per wrk slot (default 6)
 #   W1_REPEAT    whole-file downloads per W1/W4 slot (default 2)
-#   WARMUP       untimed seconds of wrk on each side and scheme before measuring (default 3;
-#                lets the JVM compile its HTTP and TLS paths, as a long-running server has)
+#   WARMUP       untimed seconds of wrk on each side and scheme before measuring (default 10;
+#                lets the JVM compile its HTTP and TLS paths, as a long-running server has: under
+#                wrk, bits serve's JIT spent 4.1 s of CPU in its first 3 s and 5.6 s by 6 s, then
+#                almost nothing — with 3 s the first timed slots still shared the cores with C2)
 #   ROUNDS       A B pairs per workload (default 2: A B A B)
 #   WORKLOADS    which to run (default "W1 W2 W3 W4 W5"), e.g. WORKLOADS=W2 ROUNDS=5
 #   NGINX_TCP_NOPUSH  on|off (default off, nginx's own default; Debian's stock nginx.conf says on,
@@ -38,7 +40,7 @@ BITS_JAR=${BITS_JAR:-$here/../../bits-examples/target/bits.jar}
 SIZE_MIB=${SIZE_MIB:-1024}
 DURATION=${DURATION:-6}
 W1_REPEAT=${W1_REPEAT:-2}
-WARMUP=${WARMUP:-3}
+WARMUP=${WARMUP:-10}
 WORKLOADS=${WORKLOADS:-W1 W2 W3 W4 W5}
 ROUNDS=${ROUNDS:-2}
 ACCESS_LOG=${ACCESS_LOG:-0}
