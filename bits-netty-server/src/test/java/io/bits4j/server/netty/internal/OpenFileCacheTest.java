@@ -100,4 +100,51 @@ class OpenFileCacheTest {
     a.file().release();
     assertThat(a.file().channel.isOpen()).isFalse();
   }
+
+  @Test
+  void concurrentRequestsAndReplacementsLeakNoDescriptorAndNeverMixVersions() throws Exception {
+    Path f = file("a.bin", 1000);
+    OpenFileCache cache = new OpenFileCache(f);
+    java.util.Set<SharedFile> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    Thread[] readers = new Thread[4];
+    for (int t = 0; t < readers.length; t++) {
+      readers[t] = new Thread(() -> {
+        try {
+          start.await();
+          for (int i = 0; i < 2000; i++) {
+            OpenFileCache.Acquired a;
+            try {
+              a = cache.acquire();
+            } catch (NoSuchFileException gone) {
+              continue; // between a delete and the move that puts the next version in place
+            }
+            seen.add(a.file());
+            // the validators describe the descriptor's bytes: one version, never a mix
+            assertThat(a.file().channel.size()).isEqualTo(a.rep().length());
+            a.file().release();
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      });
+      readers[t].start();
+    }
+    start.countDown();
+    for (int v = 1; v <= 50; v++) {
+      Path next = file("v" + v, 1000 + v);
+      Files.move(next, f, StandardCopyOption.REPLACE_EXISTING);
+    }
+    for (Thread t : readers) {
+      t.join(60_000);
+      assertThat(t.isAlive()).isFalse();
+    }
+    assertThat(failure.get()).isNull();
+    cache.close();
+    assertThat(seen).isNotEmpty().allSatisfy(sf -> {
+      assertThat(sf.refCnt()).isZero();
+      assertThat(sf.channel.isOpen()).isFalse();
+    });
+  }
 }
