@@ -164,3 +164,14 @@ printf '%-26s %-14s %-14s %-14s %-8s %-8s %s\n' "throughput (all rounds)" "$ma M
   ">=0.9 $(awk -v a="$ma" -v b="$mb" 'BEGIN { print (b / a >= 0.9) ? "ok" : "MISSED" }')"
 printf '%-26s %-14s %-14s %-14s\n' "seconds per round" "$a_list" "$b_list" "$c_list"
 printf '%-26s %-14s %-14s %-14s\n' "MB/s per round" "$(per "$a_list")" "$(per "$b_list")" "$(per "$c_list")"
+# Per-round ratios (each B or C against the curl slot of its own round) and their median: on a
+# shared disk one slow round moves the totals above, the median shows the typical round. The
+# target is judged on the totals.
+pair_ratios() {  # pair_ratios "a1 a2 .." "b1 b2 ..": B/A per round (A and B are seconds)
+  paste -d' ' <(tr ' ' '\n' <<<"$1" | sed '/^$/d') <(tr ' ' '\n' <<<"$2" | sed '/^$/d') \
+    | awk '{ printf "%.2f ", $1 / $2 }'
+}
+median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+rb=$(pair_ratios "$a_list" "$b_list"); rc=$(pair_ratios "$a_list" "$c_list")
+printf '%-26s %-14s %-14s %-14s\n' "ratio per round (vs A)" "" "$rb" "$rc"
+printf '%-26s %-14s %-14s %-14s\n' "median ratio" "" "$(median "$rb")" "$(median "$rc")"
