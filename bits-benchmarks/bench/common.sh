@@ -50,3 +50,17 @@ data_file() {
   size=$(stat -c %s "$file")
   cat "$file" > /dev/null
 }
+
+# nginx_http_common: the http-block lines both scripts' nginx configurations share: temp paths
+# inside $tmp (nginx runs as this user, not from /var/lib/nginx) and every file served as bytes.
+nginx_http_common() {
+  cat <<CONF
+  client_body_temp_path $tmp/nginx/tmp/body;
+  proxy_temp_path $tmp/nginx/tmp/proxy;
+  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
+  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
+  scgi_temp_path $tmp/nginx/tmp/scgi;
+  types { }
+  default_type application/octet-stream;
+CONF
+}

@@ -75,13 +75,7 @@ http {
   sendfile on;
   tcp_nopush off;
   access_log off;
-  client_body_temp_path $tmp/nginx/tmp/body;
-  proxy_temp_path $tmp/nginx/tmp/proxy;
-  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
-  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
-  scgi_temp_path $tmp/nginx/tmp/scgi;
-  types { }
-  default_type application/octet-stream;
+$(nginx_http_common)
   server {
     listen 127.0.0.1:$port;
     root $tmp/nginx/www;

@@ -99,13 +99,7 @@ http {
   keepalive_timeout 60s;
   keepalive_requests 1000000;
   $ng_log
-  client_body_temp_path $tmp/nginx/tmp/body;
-  proxy_temp_path $tmp/nginx/tmp/proxy;
-  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
-  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
-  scgi_temp_path $tmp/nginx/tmp/scgi;
-  types { }
-  default_type application/octet-stream;
+$(nginx_http_common)
   server {
     listen 127.0.0.1:$ng_http;
     root $tmp/nginx/www;

@@ -65,7 +65,7 @@ final class OpenFileCache {
         // replaced and closed since we looked: open it anew
       }
     }
-    Entry fresh = open(path);
+    Entry fresh = open(path, now);
     if (!closed) {
       fresh.file().retain(); // the cache's reference
       Entry old = entry.getAndSet(fresh);
@@ -94,13 +94,16 @@ final class OpenFileCache {
   }
 
   /**
-   * Opens the file with a {@code stat} on either side: if they differ (the file was replaced or
+   * Opens the file with a {@code stat} on either side (the first one is the caller's): if they differ (the file was replaced or
    * written while we looked) it looks again, so the validators describe the bytes of the
    * descriptor.
    */
-  private static Entry open(Path path) throws IOException {
+  private static Entry open(Path path, BasicFileAttributes looked) throws IOException {
+    BasicFileAttributes before = looked;
     for (int attempt = 0; attempt < 3; attempt++) {
-      BasicFileAttributes before = Files.readAttributes(path, BasicFileAttributes.class);
+      if (attempt > 0) {
+        before = Files.readAttributes(path, BasicFileAttributes.class);
+      }
       FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
       boolean ok = false;
       try {

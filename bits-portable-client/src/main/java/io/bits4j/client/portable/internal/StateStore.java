@@ -193,10 +193,10 @@ public final class StateStore implements Closeable {
     byte[] bytes = encode(state);
     Path target = file(id);
     Path tmp = dir.resolve("job-" + id.uuid() + ".state.tmp");
-    // a fresh temporary file each time, created owner-only (a leftover from a crash is removed)
-    Files.deleteIfExists(tmp);
-    java.util.Set<StandardOpenOption> options = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE);
+    // created owner-only; only this store ever creates it (leftovers of a crash are deleted by
+    // loadAll before any write), so truncating an existing one keeps those permissions
+    java.util.Set<StandardOpenOption> options = java.util.EnumSet.of(StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
     try (FileChannel ch = posix ? FileChannel.open(tmp, options, OWNER_ONLY) : FileChannel.open(tmp, options)) {
       ByteBuffer b = ByteBuffer.wrap(bytes);
       while (b.hasRemaining()) {
