@@ -6,8 +6,8 @@
 #   W3  wrk, 64 connections, random 64 KiB ranges
 #   W4  = W1 over HTTPS (TLS 1.3)
 #   W5  = W2 over HTTPS (TLS 1.3)
-#   plus heap (jstat) and RSS (ps) of the bits server under W2, and heap with 1,000 idle
-#   keep-alive connections open (target < 256 MiB).
+#   plus heap (jstat) and RSS (ps) of the bits server under W2 (sampled in an extra, untimed W2
+#   slot), and heap with 1,000 idle keep-alive connections open (target < 256 MiB).
 #
 # Every workload runs A B A B (nginx, bits, nginx, bits) in this one run; the table shows both
 # sides and the ratio bits/nginx (targets: >= 1.0 for W1-W3, >= 0.9 for W4-W5).
@@ -26,7 +26,7 @@
 #                lets the JVM compile its HTTP and TLS paths, as a long-running server has: under
 #                wrk, bits serve's JIT spent 4.1 s of CPU in its first 3 s and 5.6 s by 6 s, then
 #                almost nothing — with 3 s the first timed slots still shared the cores with C2)
-#   ROUNDS       A B pairs per workload (default 2: A B A B)
+#   ROUNDS       A B pairs per workload (default 3: A B A B A B)
 #   WORKLOADS    which to run (default "W1 W2 W3 W4 W5"), e.g. WORKLOADS=W2 ROUNDS=5
 #   NGINX_TCP_NOPUSH  on|off (default off, nginx's own default; Debian's stock nginx.conf says on,
 #                which on loopback makes nginx ~5x slower on W3: responses wait for delayed ACKs)
@@ -42,7 +42,7 @@ DURATION=${DURATION:-6}
 W1_REPEAT=${W1_REPEAT:-2}
 WARMUP=${WARMUP:-10}
 WORKLOADS=${WORKLOADS:-W1 W2 W3 W4 W5}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3}
 ACCESS_LOG=${ACCESS_LOG:-0}
 NGINX_TCP_NOPUSH=${NGINX_TCP_NOPUSH:-off}
 JAVA_OPTS=${JAVA_OPTS:-}
@@ -204,15 +204,7 @@ run() {  # run W kind url-scheme [len]
       if [[ $kind == whole ]]; then
         v=$(whole "${URL[$s,$sc]}"); [[ -n $v ]] || exit 1
       else
-        if [[ $s == bits && $w == W2 ]]; then
-          ( sleep "$((DURATION / 2))"; heap_sample > "$tmp/heap.$r" ) &
-          hp=$!
-        fi
         v=$(wrk_slot "${URL[$s,$sc]}" "$len")
-        if [[ $s == bits && $w == W2 ]]; then wait "$hp"; extra[heap$r]=$(cat "$tmp/heap.$r"); fi
-        if [[ $s == nginx && $w == W2 ]]; then
-          extra[ngrss$r]=$(ps -o rss= --ppid "$(cat "$tmp/nginx.pid")" -p "$(cat "$tmp/nginx.pid")" | awk '{s+=$1} END {printf "%.0f", s/1024}')
-        fi
         extra[$w,$s,$r]=$v
         v=${v%% *}
       fi
@@ -235,6 +227,17 @@ echo "running (${ROUNDS} rounds of A=nginx B=bits per workload, ${DURATION}s per
 wanted() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 wanted W1 && run W1 whole http
 wanted W2 && run W2 wrk http 1048576
+# Memory under W2 is sampled in one extra, untimed W2 slot per side, never in a timed one: jstat
+# is a JVM of its own (~0.25 s of CPU per sample), which inside a timed slot would take CPU from
+# wrk and bits only.
+if wanted W2; then
+  nginx_rss() { ps -o rss= --ppid "$(cat "$tmp/nginx.pid")" -p "$(cat "$tmp/nginx.pid")" | awk '{s+=$1} END {printf "%.0f", s/1024}'; }
+  ( sleep "$((DURATION / 2))"; nginx_rss > "$tmp/mem.nginx" ) &
+  hp=$!; wrk_slot "${URL[nginx,http]}" 1048576 > /dev/null; wait "$hp"
+  ( sleep "$((DURATION / 2))"; heap_sample > "$tmp/mem.bits" ) &
+  hp=$!; wrk_slot "${URL[bits,http]}" 1048576 > /dev/null; wait "$hp"
+  extra[mem_bits]=$(cat "$tmp/mem.bits"); extra[mem_nginx]=$(cat "$tmp/mem.nginx")
+fi
 wanted W3 && run W3 wrk http 65536
 wanted W4 && run W4 whole https
 wanted W5 && run W5 wrk https 1048576
@@ -292,9 +295,7 @@ for w in W2 W3 W5; do
 done
 echo
 echo "bits server memory (MiB: heap used, heap committed, RSS):"
-wanted W2 && for r in $(seq 1 "$ROUNDS"); do
-  echo "  under W2 round $r: ${extra[heap$r]}    (nginx master+workers RSS under W2: ${extra[ngrss$r]} MiB)"
-done
+wanted W2 && echo "  under W2 (an extra untimed slot, sampled half-way): ${extra[mem_bits]}    (nginx master+workers RSS, same: ${extra[mem_nginx]} MiB)"
 echo "  idle before the 1,000 connections: $before"
 echo "  with $opened connections opened ($established established): $under"
 echo "  same, after a full GC (live):     $live"
