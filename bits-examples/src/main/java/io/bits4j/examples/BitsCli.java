@@ -49,12 +49,17 @@ public final class BitsCli {
   /** Runs the command line with the given streams and returns the exit code (for tests). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new BitsCli());
-    // Picocli builds the model of every registered command up front (reflection, ~15 ms per
-    // command on a cold JVM): when the first argument names a subcommand, register only that
-    // one; help, options and unknown names get them all.
-    Class<?> only = args.length == 0 ? null : SUBCOMMANDS.stream()
-        .filter(c -> c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(args[0]))
-        .findFirst().orElse(null);
+    // Picocli builds the model of every registered command up front, by reflection on a cold
+    // JVM: when the first argument names a command, register only that one (a usage error of
+    // 'bits get' took 0.259 s with all twelve, 0.225 s so); help, options and unknown names
+    // get them all.
+    Class<?> only = null;
+    for (Class<?> c : SUBCOMMANDS) {
+      if (args.length > 0 && c != CommandLine.HelpCommand.class
+          && c.getAnnotation(Command.class).name().equals(args[0])) {
+        only = c;
+      }
+    }
     for (Class<?> c : SUBCOMMANDS) {
       if (only == null || c == only) {
         cl.addSubcommand(c);
