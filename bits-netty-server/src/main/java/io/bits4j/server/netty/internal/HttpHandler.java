@@ -316,7 +316,9 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       return false;
     }
     HttpHeaders reqHeaders = ex.req.headers();
-    RangeEngine.Plan plan = RangeEngine.plan(ex.head, reqHeaders::getAll, opened.rep(), HttpHandler::boundary);
+    // most requests carry none of the conditional headers: no list is made for an absent one
+    RangeEngine.Plan plan = RangeEngine.plan(ex.head,
+        name -> reqHeaders.contains(name) ? reqHeaders.getAll(name) : List.of(), opened.rep(), HttpHandler::boundary);
     // headers the range engine wrote itself need no validation pass
     HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(plan.status()),
         TRUSTED_HEADERS);

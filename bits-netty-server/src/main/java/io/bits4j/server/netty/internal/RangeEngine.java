@@ -44,7 +44,22 @@ public final class RangeEngine {
    * @param lastModifiedSecond mtime, epoch seconds
    * @param etag strong entity tag with its quotes
    */
-  public record Representation(long length, long lastModifiedSecond, String etag) {}
+  public record Representation(long length, long lastModifiedSecond, String etag) {
+    /**
+     * Checks the entity tag once, where the representation is made (a server makes one per file
+     * version, not per request).
+     *
+     * @throws IllegalArgumentException if {@code etag} is not a strong entity tag without
+     *     surrounding whitespace
+     */
+    public Representation {
+      java.util.Objects.requireNonNull(etag, "etag");
+      Optional<EntityTags.Tag> t = EntityTags.parseTag(etag);
+      if (t.isEmpty() || t.get().weak() || !t.get().opaque().equals(etag)) {
+        throw new IllegalArgumentException("not a strong entity tag: " + etag);
+      }
+    }
+  }
 
   /** A piece of the body: literal bytes or a slice of the file. */
   public sealed interface Segment permits Bytes, FileSlice {
@@ -114,8 +129,7 @@ public final class RangeEngine {
    */
   public static Plan plan(boolean head, Headers h, Representation rep,
       java.util.function.Supplier<String> boundaries) {
-    EntityTags.Tag current = EntityTags.parseTag(rep.etag())
-        .orElseThrow(() -> new IllegalArgumentException("not an entity tag: " + rep.etag()));
+    EntityTags.Tag current = new EntityTags.Tag(false, rep.etag()); // checked by Representation
     // RFC 9110 §13.2.2 step 1-2
     List<String> ifMatch = h.all("If-Match");
     if (!ifMatch.isEmpty()) {

@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits a request-target into the URL group segment and the suffix, refusing anything that
@@ -72,7 +73,24 @@ public final class RequestPath {
   }
 
   /** Percent-decodes one segment; null if it is not acceptable. */
-  private static String decode(String seg) {
+  static @Nullable String decode(String seg) {
+    int n = seg.length();
+    int i = 0;
+    while (i < n && plain(seg.charAt(i))) {
+      i++;
+    }
+    if (i == n) {
+      return seg; // nothing encoded, nothing refused: the common case, without copies
+    }
+    return decodeEncoded(seg);
+  }
+
+  /** A character that stands for itself: visible ASCII other than '%' and '\\'. */
+  private static boolean plain(char c) {
+    return c > 0x20 && c < 0x7F && c != '%' && c != '\\';
+  }
+
+  static @Nullable String decodeEncoded(String seg) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(seg.length());
     for (int i = 0; i < seg.length(); i++) {
       char c = seg.charAt(i);

@@ -37,6 +37,19 @@ class ParsersPropertyTest {
     }
   }
 
+  @Provide
+  Arbitrary<String> segments() {
+    Arbitrary<String> piece = Arbitraries.oneOf(
+        Arbitraries.chars().range('\u0000', '\u007f').map(String::valueOf),
+        Arbitraries.of("%41", "%2e", "%2f", "%5c", "%25", "%c3%a9", "%c3", "%zz", "%", "\u00e9", "\u20ac"));
+    return piece.list().ofMaxSize(10).map(l -> String.join("", l));
+  }
+
+  @Property(tries = 2000)
+  void theShortcutForPlainSegmentsAgreesWithTheFullDecoder(@ForAll("segments") String seg) {
+    assertThat(RequestPath.decode(seg)).isEqualTo(RequestPath.decodeEncoded(seg));
+  }
+
   @Example
   void targetExamples() {
     assertThat(RequestPath.parse("/Carmine/a/b.bin")).contains(new RequestPath.Target("Carmine", "a/b.bin"));

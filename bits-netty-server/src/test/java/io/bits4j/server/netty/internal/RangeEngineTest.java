@@ -136,6 +136,15 @@ class RangeEngineTest {
   }
 
   @Test
+  void aRepresentationTakesOnlyAStrongEntityTag() {
+    assertThat(rep(10).etag()).isEqualTo(ETAG);
+    for (String bad : new String[] {"W/\"abc\"", "abc", "\"abc", " \"abc\"", "\"a\"b\"", "\"\u0001\""}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Representation(10, MTIME, bad))
+          .as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void r10MultipleRangesAreMultipartWithExactLength() {
     Plan p = plan(false, 100, "Range", "bytes=0-4, 90-, -3");
     assertThat(p.status()).isEqualTo(206);
