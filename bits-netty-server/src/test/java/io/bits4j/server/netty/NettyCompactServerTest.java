@@ -392,6 +392,75 @@ class NettyCompactServerTest {
   }
 
   @Test
+  void bodiesLongerThanOneSendfileGoOutWholeAndPipelinedRequestsWaitForThem() throws Exception {
+    long size = 5 * io.bits4j.server.netty.internal.HttpHandlerAccess.sendfileChunk() + 77;
+    Path f = TestSupport.file(dir, "big.bin", size);
+    group.host("big.bin", f, AccessPolicy.NONE);
+    byte[] want = Files.readAllBytes(f);
+    String req = "GET /Carmine/big.bin HTTP/1.1\r\nHost: x\r\n";
+    try (RawHttp c = RawHttp.plain(port)) {
+      // four pipelined requests in one write: a chained 200, a chained 206, a short 206, a HEAD
+      c.sendRaw((req + "\r\n"
+          + req + "Range: bytes=1000-" + (size - 5) + "\r\n\r\n"
+          + req + "Range: bytes=0-9\r\n\r\n"
+          + "HEAD /Carmine/big.bin HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      RawHttp.Response full = c.read(false);
+      assertThat(full.status()).isEqualTo(200);
+      assertThat(full.body()).isEqualTo(want);
+      RawHttp.Response range = c.read(false);
+      assertThat(range.status()).isEqualTo(206);
+      assertThat(range.header("Content-Range")).contains("bytes 1000-" + (size - 5) + "/" + size);
+      assertThat(range.body()).isEqualTo(java.util.Arrays.copyOfRange(want, 1000, (int) size - 4));
+      RawHttp.Response small = c.read(false);
+      assertThat(small.status()).isEqualTo(206);
+      assertThat(small.body()).isEqualTo(java.util.Arrays.copyOfRange(want, 0, 10));
+      RawHttp.Response head = c.read(true);
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.header("Content-Length")).contains(Long.toString(size));
+      // the connection is still in step
+      assertThat(c.request("GET", "/Carmine/big.bin", "Connection: close").body()).isEqualTo(want);
+      assertThat(c.drain()).isZero(); // and closed after it, as asked
+    }
+  }
+
+  @Test
+  void aClientLeavingMidChainReleasesTheFile() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux /proc needed");
+    Path f = TestSupport.sparse(dir, "leave.bin", 64 * io.bits4j.server.netty.internal.HttpHandlerAccess.sendfileChunk());
+    HostedFile h = group.host("leave.bin", f, AccessPolicy.NONE);
+    for (int i = 0; i < 3; i++) {
+      try (RawHttp c = RawHttp.plain(port)) {
+        c.socket.setReceiveBufferSize(8192);
+        c.sendRaw("GET /Carmine/leave.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(c.socket.getInputStream().read(new byte[4096])).isPositive();
+      } // closed with most of the body unsent
+    }
+    try (RawHttp c = RawHttp.plain(port)) {
+      assertThat(c.request("GET", "/Carmine/f.bin").status()).isEqualTo(200); // still serving
+    }
+    h.remove();
+    // every region of the abandoned chains has let go of the descriptor (released on the event loop)
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (openDescriptorsOf(f) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(openDescriptorsOf(f)).isZero();
+  }
+
+  private static long openDescriptorsOf(Path f) throws IOException {
+    Path real = f.toRealPath();
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).equals(real);
+        } catch (IOException e) {
+          return false; // closed meanwhile
+        }
+      }).count();
+    }
+  }
+
+  @Test
   void fileShrinkingMidSendAbortsTheConnection() throws Exception {
     Path big = TestSupport.sparse(dir, "shrink.bin", 512L << 20);
     group.host("shrink.bin", big, AccessPolicy.NONE);

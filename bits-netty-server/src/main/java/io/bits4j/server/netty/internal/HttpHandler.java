@@ -37,7 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,14 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private static final int TLS_CHUNK = 64 * 1024;
   /** Responses (each holding an open file) queued on one connection before later requests wait unopened. */
   private static final int MAX_IN_FLIGHT = 8;
+  /**
+   * Most bytes one {@code sendfile} may move. A reader that drains its socket as fast as the
+   * kernel fills it (loopback, fast LANs) would otherwise keep one call, and the event loop with
+   * all its other connections, busy for a whole large file; nginx caps its calls the same way
+   * ({@code sendfile_max_chunk 2m}). Longer bodies go as a chain of regions, each written when
+   * the one before it has been sent.
+   */
+  static final long SENDFILE_CHUNK = 2L << 20;
   /** Pipelined requests a connection may have waiting; more closes it. */
   private static final int MAX_WAITING = 256;
   private static final int THROTTLED_CHUNK = 16 * 1024;
@@ -70,6 +80,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private final RequestTimer timer;
   private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>();
   private boolean suspended;
+  /** A chained zero-copy body is being sent: later requests wait, or their heads would land in it. */
+  private boolean streaming;
   private boolean draining;
   private boolean closing;
   private int inFlight;
@@ -90,7 +102,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         if (closing) {
           return;
         }
-        if (suspended || inFlight >= MAX_IN_FLIGHT || !waiting.isEmpty()) {
+        if (suspended || streaming || inFlight >= MAX_IN_FLIGHT || !waiting.isEmpty()) {
           if (waiting.size() >= MAX_WAITING) {
             ServerCore.LOG.debug("closing {}: more than {} pipelined requests", ctx.channel(), MAX_WAITING);
             closing = true;
@@ -232,13 +244,14 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
     draining = true;
     try {
-      while (!suspended && !closing && inFlight < MAX_IN_FLIGHT && !waiting.isEmpty() && ctx.channel().isActive()) {
+      while (!suspended && !streaming && !closing && inFlight < MAX_IN_FLIGHT && !waiting.isEmpty()
+          && ctx.channel().isActive()) {
         handle(ctx, waiting.poll());
       }
     } finally {
       draining = false;
     }
-    if (!suspended && waiting.isEmpty() && !closing) {
+    if (!suspended && !streaming && waiting.isEmpty() && !closing) {
       ctx.channel().config().setAutoRead(true);
     }
   }
@@ -331,13 +344,24 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     boolean body = plan.sendBody() && !ex.head && plan.contentLength() > 0;
     TokenBucket bucket = g.bucket();
     ctx.write(resp);
+    long bytes = body ? plan.contentLength() : 0;
+    Runnable finish = () -> finish(ctx, ex, g, plan.status(), plan.ranges(), bytes);
     if (!body) {
       opened.file().release();
     } else if (!secure && bucket == null && plan.body().size() == 1
         && plan.body().get(0) instanceof RangeEngine.FileSlice s) {
-      // the common case: one zero-copy region holding the descriptor (native sendfile with epoll)
-      ctx.write(new SharedFileRegion(opened.file(), s.offset(), s.length()))
-          .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+      // the common case: zero-copy regions holding the descriptor (native sendfile with epoll)
+      if (s.length() <= SENDFILE_CHUNK) {
+        ctx.write(new SharedFileRegion(opened.file(), s.offset(), s.length()))
+            .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+      } else {
+        streaming = true; // requests read meanwhile wait (and stop reading) as behind a busy response
+        sendChain(ctx, opened.file(), s.offset(), s.length(), finish);
+        if (!ex.keepAlive) {
+          closing = true;
+        }
+        return true;
+      }
     } else {
       SharedFile sf = opened.file();
       ChannelHandlerContext chunkedCtx = secure || bucket != null ? chunkedWriter(ctx) : ctx;
@@ -360,15 +384,71 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         sf.release();
       }
     }
-    long bytes = body ? plan.contentLength() : 0;
+    finish.run();
+    if (!ex.keepAlive) {
+      closing = true;
+    }
+    return true;
+  }
+
+  /**
+   * Sends {@code length} bytes of {@code file} from {@code offset} as regions of at most {@link
+   * #SENDFILE_CHUNK}, then runs {@code finish}. Each region after the first is written on the
+   * event loop's next turn after the one before it has gone out, so the loop polls its other
+   * connections in between (written from the completion listener, the next region would go out
+   * in the same flush, and Netty's re-queued flushes would keep the loop in its task queue for
+   * up to a second). Takes over the caller's reference to {@code file}.
+   */
+  private void sendChain(ChannelHandlerContext ctx, SharedFile file, long offset, long length, Runnable finish) {
+    long n = Math.min(SENDFILE_CHUNK, length);
+    if (n == length) {
+      ctx.write(new SharedFileRegion(file, offset, n)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+      endChain(ctx, finish);
+      return;
+    }
+    file.retain();
+    ctx.writeAndFlush(new SharedFileRegion(file, offset, n)).addListener((ChannelFutureListener) f -> {
+      if (!f.isSuccess()) {
+        abandonChain(ctx, file, finish);
+        return;
+      }
+      try {
+        ctx.executor().schedule(() -> {
+          if (ctx.channel().isActive()) {
+            sendChain(ctx, file, offset + n, length - n, finish);
+          } else {
+            abandonChain(ctx, file, finish);
+          }
+        }, 0, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        abandonChain(ctx, file, finish); // the server is closing
+      }
+    });
+  }
+
+  /** A chain that cannot go on: the connection is closed and the response ends as aborted. */
+  private void abandonChain(ChannelHandlerContext ctx, SharedFile file, Runnable finish) {
+    file.release();
+    ctx.channel().close();
+    endChain(ctx, finish); // the last write fails on the closed channel: logged as aborted
+  }
+
+  private void endChain(ChannelHandlerContext ctx, Runnable finish) {
+    streaming = false;
+    finish.run();
+    drain(ctx);
+  }
+
+  /** Ends a response: the last content, then (once sent) the group slot, counters, log line. */
+  private void finish(ChannelHandlerContext ctx, Exchange ex, GroupImpl g, int status, List<long[]> ranges, long bytes) {
     ChannelFuture last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     last.addListener((ChannelFutureListener) f -> {
       g.active.decrementAndGet();
       inFlight--;
       timer.responding = inFlight > 0;
       drain(ctx);
-      g.count(plan.status(), f.isSuccess() ? bytes : 0);
-      log(ex, plan.status(), plan.ranges(), f.isSuccess() ? bytes : -1);
+      g.count(status, f.isSuccess() ? bytes : 0);
+      log(ex, status, ranges, f.isSuccess() ? bytes : -1);
       if (!f.isSuccess()) {
         ServerCore.LOG.debug("response aborted on {}: {}", f.channel(), String.valueOf(f.cause()));
         f.channel().close();
@@ -376,10 +456,6 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         f.channel().close();
       }
     });
-    if (!ex.keepAlive) {
-      closing = true;
-    }
-    return true;
   }
 
   /**

@@ -12,8 +12,12 @@ import java.nio.channels.WritableByteChannel;
  * IOException} (the connection is then closed): never a short body under a promised length.
  */
 final class SliceRegion extends AbstractReferenceCounted implements FileRegion {
-  /** Linux sendfile moves at most 0x7ffff000 bytes per call; stay below. */
-  private static final long MAX_PER_CALL = 1L << 30;
+  /**
+   * Most bytes one call moves (Linux sendfile moves at most 0x7ffff000): as for single regions
+   * ({@link HttpHandler#SENDFILE_CHUNK}), a fast reader must not hold the event loop for a whole
+   * slice; Netty writes at most its spin count of calls per flush.
+   */
+  private static final long MAX_PER_CALL = HttpHandler.SENDFILE_CHUNK;
 
   private final SharedFile file;
   private final long position;
