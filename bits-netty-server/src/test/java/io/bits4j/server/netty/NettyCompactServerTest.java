@@ -424,6 +424,22 @@ class NettyCompactServerTest {
   }
 
   @Test
+  void tlsBodiesLongerThanOnePauseGoOutWhole() throws Exception {
+    long size = 3 * io.bits4j.server.netty.internal.HttpHandlerAccess.sendfileChunk() + 5;
+    Path f = TestSupport.file(dir, "tls.bin", size);
+    int tlsPort = TestSupport.freePort();
+    server.setSslCertificate(tlsPort, TestSupport.pki().serverIdentity());
+    server.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + tlsPort + "/S")).host("tls.bin", f, AccessPolicy.NONE);
+    byte[] want = Files.readAllBytes(f);
+    try (RawHttp c = new RawHttp(tlsPort, TestSupport.pki().clientContext(false, "TLS"))) {
+      String req = "GET /S/tls.bin HTTP/1.1\r\nHost: x\r\n";
+      c.sendRaw((req + "\r\n" + req + "Range: bytes=7-\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      assertThat(c.read(false).body()).isEqualTo(want); // paused on the event loop twice, resumed
+      assertThat(c.read(false).body()).isEqualTo(java.util.Arrays.copyOfRange(want, 7, (int) size));
+    }
+  }
+
+  @Test
   void aClientLeavingMidChainReleasesTheFile() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux /proc needed");
     Path f = TestSupport.sparse(dir, "leave.bin", 64 * io.bits4j.server.netty.internal.HttpHandlerAccess.sendfileChunk());
