@@ -345,7 +345,6 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     TokenBucket bucket = g.bucket();
     ctx.write(resp);
     long bytes = body ? plan.contentLength() : 0;
-    Runnable finish = () -> finish(ctx, ex, g, plan.status(), plan.ranges(), bytes);
     if (!body) {
       opened.file().release();
     } else if (!secure && bucket == null && plan.body().size() == 1
@@ -356,7 +355,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
             .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
       } else {
         streaming = true; // requests read meanwhile wait (and stop reading) as behind a busy response
-        sendChain(ctx, opened.file(), s.offset(), s.length(), finish);
+        sendChain(ctx, opened.file(), s.offset(), s.length(),
+            () -> finish(ctx, ex, g, plan.status(), plan.ranges(), bytes));
         if (!ex.keepAlive) {
           closing = true;
         }
@@ -384,7 +384,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         sf.release();
       }
     }
-    finish.run();
+    finish(ctx, ex, g, plan.status(), plan.ranges(), bytes);
     if (!ex.keepAlive) {
       closing = true;
     }
