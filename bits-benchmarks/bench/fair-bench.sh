@@ -8,7 +8,8 @@
 # were answered and their latency (median, p99, worst). A server that lets one sendfile or one
 # TLS write loop run for a whole file stalls everything else on that event loop for as long;
 # nginx caps each sendfile at 2 MiB (sendfile_max_chunk), bits4j does the same and resumes the
-# rest on the event loop's next turn.
+# rest on the event loop's next turn. Over TLS both cores are busy encrypting and decrypting,
+# and the latencies depend as much on the scheduler as on the server.
 #
 # Installs nothing. Needs nginx, curl, openssl, python3, java, ss (Debian packages nginx, curl,
 # openssl, python3, openjdk-17-jdk-headless, iproute2) and bits.jar (mvn -B -q -DskipTests package).

@@ -13,10 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A slice of a {@link SharedFile} read in chunks (TLS, or a bandwidth-limited group), with
  * positional reads so slices share one descriptor. With a {@link TokenBucket} it sends only what
- * the bucket grants and schedules {@link ChunkedWriteHandler#resumeTransfer()} for later. After
- * every {@link HttpHandler#SENDFILE_CHUNK} bytes it pauses until the event loop's next turn, so
- * that a fast reader does not hold the loop, and every other connection on it, for a whole file.
- * A file that ends early fails with {@link EOFException} (the connection is then closed).
+ * the bucket grants and schedules {@link ChunkedWriteHandler#resumeTransfer()} for later. A file
+ * that ends early fails with {@link EOFException} (the connection is then closed).
  */
 final class SliceInput implements ChunkedInput<ByteBuf> {
   private final SharedFile file;
@@ -28,7 +26,6 @@ final class SliceInput implements ChunkedInput<ByteBuf> {
   private long offset;
   private boolean closed;
   private boolean resumeScheduled;
-  private long sinceYield;
 
   SliceInput(SharedFile file, long start, long count, int chunkSize, @Nullable TokenBucket bucket,
       @Nullable ChannelHandlerContext chunkedWriterCtx) {
@@ -67,11 +64,6 @@ final class SliceInput implements ChunkedInput<ByteBuf> {
       return null;
     }
     int want = (int) Math.min(chunkSize, left);
-    if (sinceYield >= HttpHandler.SENDFILE_CHUNK && ctx != null) {
-      sinceYield = 0;
-      schedule(0);
-      return null;
-    }
     if (bucket != null) {
       long granted = bucket.take(want);
       if (granted == 0) {
@@ -94,7 +86,6 @@ final class SliceInput implements ChunkedInput<ByteBuf> {
       }
       buf.writerIndex(buf.writerIndex() + read);
       offset += read;
-      sinceYield += read;
       ok = true;
       return buf;
     } finally {
@@ -105,17 +96,11 @@ final class SliceInput implements ChunkedInput<ByteBuf> {
   }
 
   private void scheduleResume(int want) {
-    if (bucket != null) {
-      schedule(Math.max(1_000_000, bucket.nanosUntil(want)));
-    }
-  }
-
-  /** Resumes the transfer after {@code nanos} (0: on the event loop's next turn, after its I/O). */
-  private void schedule(long nanos) {
-    if (ctx == null || resumeScheduled) {
+    if (ctx == null || resumeScheduled || bucket == null) {
       return;
     }
     resumeScheduled = true;
+    long nanos = Math.max(1_000_000, bucket.nanosUntil(want));
     ChannelHandlerContext c = ctx;
     c.executor().schedule(() -> {
       resumeScheduled = false;
