@@ -463,6 +463,29 @@ class NettyCompactServerTest {
     assertThat(openDescriptorsOf(f)).isZero();
   }
 
+  @Test
+  void closingTheServerMidChainReleasesTheFile() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux /proc needed");
+    Path f = TestSupport.sparse(dir, "close.bin", 64 * io.bits4j.server.netty.internal.HttpHandlerAccess.sendfileChunk());
+    group.host("close.bin", f, AccessPolicy.NONE);
+    java.util.List<RawHttp> clients = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        RawHttp c = RawHttp.plain(port);
+        clients.add(c);
+        c.sendRaw("GET /Carmine/close.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(c.socket.getInputStream().read(new byte[1 << 16])).isPositive();
+      }
+      clients.get(0).drain(1 << 24); // one client keeps reading: its chain moves on between regions
+      server.close();
+      assertThat(openDescriptorsOf(f)).isZero(); // close() returns after the loops have ended
+    } finally {
+      for (RawHttp c : clients) {
+        c.close();
+      }
+    }
+  }
+
   private static long openDescriptorsOf(Path f) throws IOException {
     Path real = f.toRealPath();
     try (var fds = Files.list(Path.of("/proc/self/fd"))) {

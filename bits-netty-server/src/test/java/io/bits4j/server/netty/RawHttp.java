@@ -110,6 +110,20 @@ final class RawHttp implements AutoCloseable {
   }
 
   /** Reads until EOF, returning the byte count (for aborted-response tests). */
+  /** Reads and drops up to {@code max} bytes (fewer if the connection ends); returns the count. */
+  long drain(long max) throws IOException {
+    long n = 0;
+    byte[] b = new byte[65536];
+    while (n < max) {
+      int r = in.read(b, 0, (int) Math.min(b.length, max - n));
+      if (r < 0) {
+        break;
+      }
+      n += r;
+    }
+    return n;
+  }
+
   long drain() throws IOException {
     long n = 0;
     byte[] b = new byte[65536];

@@ -82,6 +82,9 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private boolean suspended;
   /** A chained zero-copy body is being sent: later requests wait, or their heads would land in it. */
   private boolean streaming;
+  /** The file of a chain whose next region is scheduled (null otherwise), and that chain's end. */
+  private @Nullable SharedFile chainFile;
+  private @Nullable Runnable chainFinish;
   private boolean draining;
   private boolean closing;
   private int inFlight;
@@ -128,6 +131,18 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    SharedFile f = chainFile;
+    Runnable fin = chainFinish;
+    if (f != null && fin != null) {
+      chainFile = null;
+      chainFinish = null;
+      abandonChain(ctx, f, fin);
+    }
+    ctx.fireChannelInactive();
   }
 
   @Override
@@ -412,8 +427,17 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         abandonChain(ctx, file, finish);
         return;
       }
+      // until the next region is written, channelInactive ends the chain if the connection goes
+      // (a server shutting down may cancel the scheduled task: the reference must not leak)
+      chainFile = file;
+      chainFinish = finish;
       try {
         ctx.executor().schedule(() -> {
+          if (chainFile != file) {
+            return; // already ended by channelInactive
+          }
+          chainFile = null;
+          chainFinish = null;
           if (ctx.channel().isActive()) {
             sendChain(ctx, file, offset + n, length - n, finish);
           } else {
@@ -421,6 +445,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
           }
         }, 0, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
+        chainFile = null;
+        chainFinish = null;
         abandonChain(ctx, file, finish); // the server is closing
       }
     });
