@@ -64,3 +64,48 @@ nginx_http_common() {
   default_type application/octet-stream;
 CONF
 }
+
+# test_cert: a throw-away EC P-256 certificate for 127.0.0.1 in $tmp/cert.pem and $tmp/key.pem
+# (readable by nginx's workers).
+test_cert() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1,DNS:localhost 2>/dev/null
+  chmod 644 "$tmp/key.pem"
+}
+
+# nginx_servers HTTP_PORT HTTPS_PORT: the plain and the TLS 1.3 server blocks serving $tmp/nginx/www.
+nginx_servers() {
+  cat <<CONF
+  server {
+    listen 127.0.0.1:$1;
+    root $tmp/nginx/www;
+  }
+  server {
+    listen 127.0.0.1:$2 ssl;
+    ssl_certificate $tmp/cert.pem;
+    ssl_certificate_key $tmp/key.pem;
+    ssl_protocols TLSv1.3;
+    root $tmp/nginx/www;
+  }
+CONF
+}
+
+# start_bits_serve HTTP_PORT HTTPS_PORT [JVM options...]: bits serve with $file as G/f on both
+# ports (TLS with test_cert's pair), its output in $tmp/bits.log; sets bits_pid and returns once
+# it prints "ready:" (exits if it dies or is not ready within 30 s).
+start_bits_serve() {
+  local http=$1 https=$2
+  shift 2
+  java "$@" -jar "$BITS_JAR" serve \
+    --group "http://127.0.0.1:$http/G" --file "f=$file" \
+    --group "https://127.0.0.1:$https/G" --file "f=$file" \
+    --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" > "$tmp/bits.log" 2>&1 &
+  bits_pid=$!
+  for _ in $(seq 1 150); do
+    grep -q '^ready:' "$tmp/bits.log" && return 0
+    kill -0 "$bits_pid" 2>/dev/null || { cat "$tmp/bits.log" >&2; echo "bits serve died" >&2; exit 1; }
+    sleep 0.2
+  done
+  cat "$tmp/bits.log" >&2; echo "bits serve not ready" >&2; exit 1
+}

@@ -55,10 +55,7 @@ cleanup() {
 trap cleanup EXIT
 
 data_file
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-  -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -subj /CN=127.0.0.1 \
-  -addext subjectAltName=IP:127.0.0.1 2>/dev/null
-chmod 644 "$tmp/key.pem"
+test_cert
 free_port ng_http; free_port ng_https; free_port b_http; free_port b_https
 
 mkdir -p "$tmp/nginx/www/G" "$tmp/nginx/tmp"
@@ -73,29 +70,12 @@ http {
   keepalive_requests 1000000;
   access_log off;
 $(nginx_http_common)
-  server { listen 127.0.0.1:$ng_http; root $tmp/nginx/www; }
-  server {
-    listen 127.0.0.1:$ng_https ssl;
-    ssl_certificate $tmp/cert.pem;
-    ssl_certificate_key $tmp/key.pem;
-    ssl_protocols TLSv1.3;
-    root $tmp/nginx/www;
-  }
+$(nginx_servers "$ng_http" "$ng_https")
 }
 CONF
 "$NGINX" -p "$tmp/nginx" -c "$tmp/nginx.conf" -e "$tmp/nginx-error.log"
 
-java -Dorg.slf4j.simpleLogger.log.io.bits4j.server.access=warn -jar "$BITS_JAR" serve \
-  --group "http://127.0.0.1:$b_http/G" --file "f=$file" \
-  --group "https://127.0.0.1:$b_https/G" --file "f=$file" \
-  --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" > "$tmp/bits.log" 2>&1 &
-bits_pid=$!
-for _ in $(seq 1 150); do
-  grep -q '^ready:' "$tmp/bits.log" && break
-  kill -0 "$bits_pid" 2>/dev/null || { cat "$tmp/bits.log" >&2; echo "bits serve died" >&2; exit 1; }
-  sleep 0.2
-done
-grep -q '^ready:' "$tmp/bits.log" || { cat "$tmp/bits.log" >&2; echo "bits serve not ready" >&2; exit 1; }
+start_bits_serve "$b_http" "$b_https" -Dorg.slf4j.simpleLogger.log.io.bits4j.server.access=warn
 
 cat > "$tmp/fair.py" <<'PY'
 import socket, ssl, subprocess, sys, threading, time
@@ -165,7 +145,7 @@ echo "fair-bench  $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  nproc=$(nproc
 echo "load average at end: $(uptime | sed 's/.*load average: //')"
 echo "file ${size} B downloaded whole by curl, again and again, while ${CONNS} other connections send 64 KiB range requests for ${DURATION}s"
 echo
-printf '%-6s %-6s %10s %10s %10s %10s %12s\n' server scheme answered median p99 worst "1 GiB loads"
+printf '%-6s %-6s %10s %10s %10s %10s %12s\n' server scheme answered median p99 worst "whole files"
 for sc in http https; do
   for s in nginx bits; do
     read -r n med p99 worst dl <<<"${out[$s,$sc]}"

@@ -65,8 +65,9 @@ NGINX=$(command -v nginx)
 tmp=$(mktemp -d /tmp/range-bench.XXXXXX)
 chmod 755 "$tmp"   # nginx workers may run as nobody
 pids=()
+bits_pid=""
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}" $bits_pid; do kill "$p" 2>/dev/null || true; done
   [[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
   if [[ ${KEEP_TMP:-0} == 1 ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
@@ -76,10 +77,7 @@ trap cleanup EXIT
 # ---- the file and the certificate ------------------------------------------------------------
 data_file
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-  -keyout "$tmp/key.pem" -out "$tmp/cert.pem" -subj /CN=127.0.0.1 \
-  -addext subjectAltName=IP:127.0.0.1,DNS:localhost 2>/dev/null
-chmod 644 "$tmp/key.pem"
+test_cert
 
 free_port ng_http; free_port ng_https; free_port b_http; free_port b_https
 name=$(basename "$file")
@@ -100,17 +98,7 @@ http {
   keepalive_requests 1000000;
   $ng_log
 $(nginx_http_common)
-  server {
-    listen 127.0.0.1:$ng_http;
-    root $tmp/nginx/www;
-  }
-  server {
-    listen 127.0.0.1:$ng_https ssl;
-    ssl_certificate $tmp/cert.pem;
-    ssl_certificate_key $tmp/key.pem;
-    ssl_protocols TLSv1.3;
-    root $tmp/nginx/www;
-  }
+$(nginx_servers "$ng_http" "$ng_https")
 }
 CONF
 "$NGINX" -p "$tmp/nginx" -c "$tmp/nginx.conf" -e "$tmp/nginx-error.log"
@@ -119,18 +107,7 @@ CONF
 log_opt=()
 if [[ $ACCESS_LOG != 1 ]]; then log_opt=(-Dorg.slf4j.simpleLogger.log.io.bits4j.server.access=warn); fi
 # shellcheck disable=SC2086
-java $JAVA_OPTS "${log_opt[@]}" -jar "$BITS_JAR" serve \
-  --group "http://127.0.0.1:$b_http/G" --file "f=$file" \
-  --group "https://127.0.0.1:$b_https/G" --file "f=$file" \
-  --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" > "$tmp/bits.log" 2>&1 &
-bits_pid=$!
-pids+=("$bits_pid")
-for _ in $(seq 1 150); do
-  grep -q '^ready:' "$tmp/bits.log" && break
-  kill -0 "$bits_pid" 2>/dev/null || { cat "$tmp/bits.log" >&2; echo "bits serve died" >&2; exit 1; }
-  sleep 0.2
-done
-grep -q '^ready:' "$tmp/bits.log" || { cat "$tmp/bits.log" >&2; echo "bits serve not ready" >&2; exit 1; }
+start_bits_serve "$b_http" "$b_https" $JAVA_OPTS "${log_opt[@]}"
 
 declare -A URL tlsinfo
 URL[nginx,http]="http://127.0.0.1:$ng_http/G/f"
