@@ -841,6 +841,13 @@ final class ComJob implements ClientJob {
         ComClient.LOG.debug("job {}: SetNotifyInterface(NULL) returned {}", id, ComValues.hex(hr));
       }
     }
+    // BITS releases its proxy's reference on its own schedule (Wine's service sometimes never
+    // did within 15 s); disconnecting the object drops whatever it still holds, so no late call
+    // can reach a client that has let the job go
+    int hr = client.runtime.coDisconnectObject(cb.getPointer());
+    if (hr < 0) {
+      ComClient.LOG.debug("job {}: CoDisconnectObject returned {}", id, ComValues.hex(hr));
+    }
     cb.Release();
     return true;
   }

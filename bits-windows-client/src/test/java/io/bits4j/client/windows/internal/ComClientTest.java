@@ -353,6 +353,7 @@ class ComClientTest {
     assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(JobState.TRANSFERRED);
     assertThat(client.callbackEvents()).isEqualTo(1);
     job.complete(); // the fake drops its callback reference as BITS does; ours is released too
+    assertThat(bits.runtime.disconnects).as("the callback object disconnected from BITS").hasValue(1);
   }
 
   @Test

@@ -162,6 +162,7 @@ final class FakeCom {
     final AtomicInteger initialized = new AtomicInteger();
     final AtomicInteger uninitialized = new AtomicInteger();
     final AtomicInteger blankets = new AtomicInteger();
+    final AtomicInteger disconnects = new AtomicInteger();
     volatile int initHr = S_OK;
     volatile int createHr = S_OK;
     volatile int blanketHr = 0x80004001; // E_NOTIMPL, as Wine answers
@@ -216,6 +217,13 @@ final class FakeCom {
         }
       }
       Native.free(peer);
+    }
+
+    @Override
+    public int coDisconnectObject(Pointer unknown) {
+      checkThread("CoDisconnectObject");
+      disconnects.incrementAndGet();
+      return S_OK;
     }
 
     @Override

@@ -31,6 +31,12 @@ public interface ComRuntime {
   /** CoTaskMemFree: frees a buffer BITS returned ({@code LPWSTR*} and similar out-parameters). */
   void coTaskMemFree(Pointer p);
 
+  /**
+   * CoDisconnectObject(unknown, 0): drops every reference other processes hold on an object this
+   * process implements (the stubs BITS's proxies point at). Returns the HRESULT.
+   */
+  int coDisconnectObject(Pointer unknown);
+
   /** True when the process runs under Wine rather than Windows. */
   boolean isWine();
 }

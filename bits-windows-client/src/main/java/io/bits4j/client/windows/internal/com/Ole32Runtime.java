@@ -51,6 +51,19 @@ public final class Ole32Runtime implements ComRuntime {
     Ole32.INSTANCE.CoTaskMemFree(p);
   }
 
+  /** ole32 functions jna-platform does not map. */
+  private interface Ole32Extra extends com.sun.jna.win32.StdCallLibrary {
+    Ole32Extra INSTANCE = com.sun.jna.Native.load("ole32", Ole32Extra.class,
+        com.sun.jna.win32.W32APIOptions.DEFAULT_OPTIONS);
+
+    int CoDisconnectObject(Pointer unknown, int reserved);
+  }
+
+  @Override
+  public int coDisconnectObject(Pointer unknown) {
+    return Ole32Extra.INSTANCE.CoDisconnectObject(unknown, 0);
+  }
+
   @Override
   public boolean isWine() {
     try {
