@@ -109,3 +109,39 @@ start_bits_serve() {
   done
   cat "$tmp/bits.log" >&2; echo "bits serve not ready" >&2; exit 1
 }
+
+# bench_tmp: a temp dir /tmp/$BENCH.XXXXXX in $tmp (readable by nginx's workers, which may run as
+# nobody) and an EXIT trap that stops bits serve ($bits_pid) and nginx and removes the dir
+# (KEEP_TMP=1 keeps it).
+bits_pid=""
+bench_tmp() {
+  tmp=$(mktemp -d "/tmp/$BENCH.XXXXXX")
+  chmod 755 "$tmp"
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  [[ -n $bits_pid ]] && kill "$bits_pid" 2>/dev/null || true
+  [[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  if [[ ${KEEP_TMP:-0} == 1 ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+
+# start_nginx WORKER_CONNECTIONS HTTP_LINES SERVER_BLOCKS: serves $file as /G/f from
+# $tmp/nginx/www, with sendfile on, the given extra http-block lines and server blocks.
+start_nginx() {
+  mkdir -p "$tmp/nginx/www/G" "$tmp/nginx/tmp"
+  ln -s "$file" "$tmp/nginx/www/G/f"
+  cat > "$tmp/nginx.conf" <<CONF
+worker_processes auto;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log warn;
+events { worker_connections $1; }
+http {
+  sendfile on;
+$2
+$(nginx_http_common)
+$3
+}
+CONF
+  "$NGINX" -p "$tmp/nginx" -c "$tmp/nginx.conf" -e "$tmp/nginx-error.log"
+}

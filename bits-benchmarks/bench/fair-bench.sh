@@ -43,37 +43,14 @@ need ss iproute2
 check_needs "apt-get install -y nginx curl openssl python3 openjdk-17-jdk-headless iproute2"
 NGINX=$(command -v nginx)
 
-tmp=$(mktemp -d /tmp/fair-bench.XXXXXX)
-chmod 755 "$tmp"
-bits_pid=""
-cleanup() {
-  [[ -n $bits_pid ]] && kill "$bits_pid" 2>/dev/null || true
-  [[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-  if [[ ${KEEP_TMP:-0} == 1 ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
+bench_tmp
 
 data_file
 test_cert
 free_port ng_http; free_port ng_https; free_port b_http; free_port b_https
 
-mkdir -p "$tmp/nginx/www/G" "$tmp/nginx/tmp"
-ln -s "$file" "$tmp/nginx/www/G/f"
-cat > "$tmp/nginx.conf" <<CONF
-worker_processes auto;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  sendfile on;
-  keepalive_requests 1000000;
-  access_log off;
-$(nginx_http_common)
-$(nginx_servers "$ng_http" "$ng_https")
-}
-CONF
-"$NGINX" -p "$tmp/nginx" -c "$tmp/nginx.conf" -e "$tmp/nginx-error.log"
+start_nginx 1024 "  keepalive_requests 1000000;
+  access_log off;" "$(nginx_servers "$ng_http" "$ng_https")"
 
 start_bits_serve "$b_http" "$b_https" -Dorg.slf4j.simpleLogger.log.io.bits4j.server.access=warn
 

@@ -48,13 +48,7 @@ fi
 [[ -x $BITS ]] || { echo "get-bench: launcher $BITS not found or not executable" >&2; exit 2; }
 NGINX=$(command -v nginx)
 
-tmp=$(mktemp -d /tmp/get-bench.XXXXXX)
-chmod 755 "$tmp"
-cleanup() {
-  [[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
-  if [[ ${KEEP_TMP:-0} == 1 ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
+bench_tmp
 
 free_port port
 data_file
@@ -64,25 +58,11 @@ mkdir -p "$dest_dir"
 dest_dir=$(readlink -f "$dest_dir")
 state=$tmp/state
 
-mkdir -p "$tmp/nginx/www/G" "$tmp/nginx/tmp"
-ln -s "$file" "$tmp/nginx/www/G/f"
-cat > "$tmp/nginx.conf" <<CONF
-worker_processes auto;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  sendfile on;
-  tcp_nopush off;
-  access_log off;
-$(nginx_http_common)
-  server {
+start_nginx 1024 "  tcp_nopush off;
+  access_log off;" "  server {
     listen 127.0.0.1:$port;
     root $tmp/nginx/www;
-  }
-}
-CONF
-"$NGINX" -p "$tmp/nginx" -c "$tmp/nginx.conf" -e "$tmp/nginx-error.log"
+  }"
 url="http://127.0.0.1:$port/G/f"
 for _ in $(seq 1 50); do curl -s -o /dev/null -r 0-0 "$url" && break; sleep 0.1; done
 

@@ -62,17 +62,7 @@ need ss iproute2
 check_needs "apt-get install -y nginx wrk curl openssl openjdk-17-jdk-headless iproute2"
 NGINX=$(command -v nginx)
 
-tmp=$(mktemp -d /tmp/range-bench.XXXXXX)
-chmod 755 "$tmp"   # nginx workers may run as nobody
-pids=()
-bits_pid=""
-cleanup() {
-  for p in "${pids[@]}" $bits_pid; do kill "$p" 2>/dev/null || true; done
-  [[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-  if [[ ${KEEP_TMP:-0} == 1 ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
-}
-trap cleanup EXIT
+bench_tmp
 
 # ---- the file and the certificate ------------------------------------------------------------
 data_file
@@ -83,25 +73,11 @@ free_port ng_http; free_port ng_https; free_port b_http; free_port b_https
 name=$(basename "$file")
 
 # ---- nginx ------------------------------------------------------------------------------------
-mkdir -p "$tmp/nginx/www/G" "$tmp/nginx/tmp"
-ln -s "$file" "$tmp/nginx/www/G/f"
 if [[ $ACCESS_LOG == 1 ]]; then ng_log="access_log $tmp/nginx-access.log combined buffer=64k;"; else ng_log="access_log off;"; fi
-cat > "$tmp/nginx.conf" <<CONF
-worker_processes auto;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  sendfile on;
-  tcp_nopush $NGINX_TCP_NOPUSH;
+start_nginx 4096 "  tcp_nopush $NGINX_TCP_NOPUSH;
   keepalive_timeout 60s;
   keepalive_requests 1000000;
-  $ng_log
-$(nginx_http_common)
-$(nginx_servers "$ng_http" "$ng_https")
-}
-CONF
-"$NGINX" -p "$tmp/nginx" -c "$tmp/nginx.conf" -e "$tmp/nginx-error.log"
+  $ng_log" "$(nginx_servers "$ng_http" "$ng_https")"
 
 # ---- bits serve -------------------------------------------------------------------------------
 log_opt=()
