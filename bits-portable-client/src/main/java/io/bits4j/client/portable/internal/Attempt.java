@@ -303,7 +303,15 @@ final class Attempt {
     Instant lastCheckpoint = engine.scheduler.now();
     BandwidthLimiter limiter = engine.limiter;
     int chunk = limiter == null ? BUFFER : limiter.chunkSize(BUFFER);
-    long half = engine.durabilityBytes / 2;
+    long window = engine.durabilityBytes;
+    CheckpointPolicy policy = engine.checkpoints;
+    long flushAt = policy.nextThreshold(window, 0, false);
+    boolean windowFilled = false;
+    // the transfer's own speed (time spent waiting for checkpoints left out), for the policy
+    double speed = 0;
+    long segmentStart = System.nanoTime();
+    long segmentPosition = position;
+    long waited = 0;
     while (remaining > 0) {
       if (run.stop) {
         ex.abandon();
@@ -327,23 +335,43 @@ final class Attempt {
         throw withFile(TransferException.transientError(Hresult.BG_E_CONNECTION_CLOSED,
             ErrorContext.GENERAL_TRANSPORT, "connection closed early"), f);
       }
-      // Durability: never more than durabilityBytes un-forced. A flush of the first half runs in
-      // the background while the second half arrives; if it is still running when the window is
-      // full, wait for it (and force synchronously if that is not enough).
+      // Durability: never more than the window beyond the recorded offset. A checkpoint starts in
+      // the background when the policy's threshold (normally half the window) is unforced, or the
+      // interval has passed, and runs while more data arrives; if the window is full, wait for it
+      // (and checkpoint synchronously if that is not enough).
       Instant now = engine.scheduler.now();
-      if (position + n - durable(f) >= engine.durabilityBytes) {
+      boolean started = false;
+      if (position + n - durable(f) >= window) {
+        windowFilled = true;
+        long t0 = System.nanoTime();
         awaitFlush();
-        if (position + n - durable(f) >= engine.durabilityBytes) {
+        if (position + n - durable(f) >= window) {
           checkpoint(f, ch, position);
+          started = true;
         }
+        waited += System.nanoTime() - t0;
         lastCheckpoint = now;
       } else if (pendingFlush == null || pendingFlush.isDone()) {
         awaitFlush();
-        if (position - durable(f) >= half
+        if (position - durable(f) >= flushAt
             || Duration.between(lastCheckpoint, now).compareTo(engine.durabilityInterval) >= 0) {
           startFlush(f, ch, position);
           lastCheckpoint = now;
+          started = true;
         }
+      }
+      if (started) {
+        long t = System.nanoTime();
+        long active = t - segmentStart - waited;
+        if (active > 0 && position - segmentPosition >= BUFFER) {
+          double s = (double) (position - segmentPosition) / active;
+          speed = speed == 0 ? s : 0.7 * speed + 0.3 * s;
+        }
+        segmentStart = t;
+        segmentPosition = position;
+        waited = 0;
+        flushAt = policy.nextThreshold(window, speed, windowFilled);
+        windowFilled = false;
       }
       ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
       final long pos = position;
@@ -435,13 +463,14 @@ final class Attempt {
 
   /** Forces the written bytes to disk, then records them as durable in the state file. */
   private void checkpoint(FileEntry f, FileChannel ch, long position) throws TransferException {
-    boolean advance;
+    long bytes;
     synchronized (engine.lock) {
-      advance = position > f.durable;
+      bytes = position - f.durable;
     }
-    if (!advance) {
+    if (bytes <= 0) {
       return;
     }
+    long started = System.nanoTime();
     local(() -> ch.force(false), f);
     synchronized (engine.lock) {
       if (f.written >= position && position > f.durable) {
@@ -449,6 +478,7 @@ final class Attempt {
       }
     }
     engine.persistOrFail(job, f);
+    engine.checkpoints.record(bytes, engine.durabilityBytes, System.nanoTime() - started);
     // only now may the worker count these bytes as safe (the window is measured from here)
     synchronized (engine.lock) {
       if (f.durable >= position && position > f.confirmed) {
