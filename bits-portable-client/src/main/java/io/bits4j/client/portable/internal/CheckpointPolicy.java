@@ -21,10 +21,11 @@ package io.bits4j.client.portable.internal;
  * the data and for the state file; a part per byte), whole windows are faster exactly when the
  * overlapped way cannot keep up and {@code a = 2·C(W/2) − C(W) > W/v}: when each flush takes longer
  * than receiving a whole window (spinning disks, IOPS-limited volumes, a busy shared disk). This class
- * keeps a running average of the cost of each kind, measured on the checkpoints themselves; while
- * the window keeps filling in overlapped mode, every {@value #PROBE_EVERY}th checkpoint covers a whole
- * window to measure {@code C(W)}, and in whole-window mode every {@value #RETURN_PROBE_EVERY}th is
- * overlapped to keep measuring {@code C(W/2)}. It switches with hysteresis and only on enough
+ * keeps a running average of the cost of each kind, measured on the checkpoints themselves. In
+ * overlapped mode, while the window keeps filling and a half-window checkpoint takes about as long
+ * as receiving a whole window, every {@value #PROBE_EVERY}th checkpoint covers a whole window to
+ * measure {@code C(W)}; in whole-window mode every {@value #RETURN_PROBE_EVERY}th is overlapped to
+ * keep measuring {@code C(W/2)}. It switches with hysteresis and only on enough
  * measurements of both. The window itself is enforced by the transfer, whatever this class says.
  */
 final class CheckpointPolicy {
@@ -78,12 +79,21 @@ final class CheckpointPolicy {
   synchronized long nextThreshold(long window, double bytesPerNano, boolean windowFilled) {
     starts++;
     filled += 0.2 * ((windowFilled ? 1 : 0) - filled);
-    decide(window, bytesPerNano);
+    double fill = bytesPerNano > 0 && !Double.isInfinite(bytesPerNano)
+        ? window / bytesPerNano // nanoseconds to receive a whole window
+        : Double.POSITIVE_INFINITY;
+    decide(fill);
     long half = Math.max(1, window / 2);
     if (wholeWindows) {
       return starts % RETURN_PROBE_EVERY == 0 ? half : window;
     }
-    return filled > 0.5 && starts % PROBE_EVERY == 0 ? window : half;
+    // Whole windows are worth measuring only if they could win: the window keeps filling, and a
+    // checkpoint of half a window takes about as long as receiving a whole one (below 0.8 W/v, a
+    // switch would need a whole-window checkpoint to cost less than half of a half-window one). A
+    // disk that merely lags now and then is never probed, so a fast transfer never waits for one.
+    boolean probe = filled > 0.5 && halfSamples >= MIN_SAMPLES && halfNanos > 0.8 * fill
+        && starts % PROBE_EVERY == 0;
+    return probe ? window : half;
   }
 
   /** True if checkpoints currently cover whole windows. */
@@ -91,12 +101,10 @@ final class CheckpointPolicy {
     return wholeWindows;
   }
 
-  private void decide(long window, double bytesPerNano) {
-    if (halfSamples < MIN_SAMPLES || wholeSamples < MIN_SAMPLES || !(bytesPerNano > 0)
-        || Double.isInfinite(bytesPerNano)) {
+  private void decide(double fill) {
+    if (halfSamples < MIN_SAMPLES || wholeSamples < MIN_SAMPLES || Double.isInfinite(fill)) {
       return; // keep the current way until there is something to go on
     }
-    double fill = window / bytesPerNano; // nanoseconds to receive a whole window
     double fixed = 2 * halfNanos - wholeNanos; // the fixed part a of a checkpoint's cost
     if (wholeWindows) {
       // back when the fixed part got small, or overlapped checkpoints would keep up
