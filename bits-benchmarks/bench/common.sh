@@ -123,6 +123,7 @@ bench_cleanup() {
   [[ -n $bits_pid ]] && kill "$bits_pid" 2>/dev/null || true
   [[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
+  if declare -F bench_cleanup_hook > /dev/null; then bench_cleanup_hook; fi
   if [[ ${KEEP_TMP:-0} == 1 ]]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }
 

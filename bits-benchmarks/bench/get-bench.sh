@@ -21,6 +21,9 @@
 #   DEST_DIR   where both downloads go (default: the temp dir, under /tmp)
 #   ROUNDS     A B pairs (default 2: A B A B)
 #   JAVA_OPTS  extra JVM options for C (plain java -jar)
+#   WRITE_IOPS run A, B and C with writes to DEST_DIR's disk limited to this many I/Os per second
+#              (a slow disk: spinning, IOPS-limited volume, busy shared disk). Needs root and the
+#              cgroup v1 blkio or v2 io controller; the limit applies to the commands, not nginx
 #   KEEP_TMP   1 = keep the temp dir
 set -euo pipefail
 
@@ -58,6 +61,29 @@ mkdir -p "$dest_dir"
 dest_dir=$(readlink -f "$dest_dir")
 state=$tmp/state
 
+# WRITE_IOPS: a cgroup with a write-IOPS limit on the destination's disk; `limited CMD...` runs in it
+cg=""
+limited() { "$@"; }
+if [[ -n ${WRITE_IOPS:-} ]]; then
+  [[ $WRITE_IOPS =~ ^[1-9][0-9]*$ ]] || { echo "get-bench: WRITE_IOPS must be a positive number" >&2; exit 2; }
+  src=$(findmnt -n -o SOURCE --target "$dest_dir")
+  disk=$(lsblk -n -d -o PKNAME "$src" 2>/dev/null | head -1)
+  devno=$(lsblk -n -d -o MAJ:MIN "/dev/${disk:-${src#/dev/}}" 2>/dev/null | tr -d ' ')
+  [[ -n $devno ]] || { echo "get-bench: cannot find the disk under $dest_dir ($src)" >&2; exit 2; }
+  if [[ -d /sys/fs/cgroup/blkio ]]; then
+    cg=/sys/fs/cgroup/blkio/bits4j-get-bench-$$
+    mkdir "$cg" && echo "$devno $WRITE_IOPS" > "$cg/blkio.throttle.write_iops_device"
+  elif grep -qw io /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+    echo "+io" > /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
+    cg=/sys/fs/cgroup/bits4j-get-bench-$$
+    mkdir "$cg" && echo "$devno wiops=$WRITE_IOPS" > "$cg/io.max"
+  else
+    echo "get-bench: WRITE_IOPS needs the cgroup v1 blkio or v2 io controller" >&2; exit 2
+  fi || { echo "get-bench: cannot set up the write limit (root needed)" >&2; exit 2; }
+  limited() { ( echo "$BASHPID" > "$cg/cgroup.procs" && exec "$@" ); }
+  bench_cleanup_hook() { [[ -n $cg ]] && rmdir "$cg" 2>/dev/null || true; }
+fi
+
 start_nginx 1024 "  tcp_nopush off;
   access_log off;" "  server {
     listen 127.0.0.1:$port;
@@ -72,7 +98,7 @@ secs() { awk -v a="$1" -v z="$2" 'BEGIN { printf "%.3f", z - a }'; }
 run_curl() {  # prints seconds
   local f=$dest_dir/curl.out t0 t1
   t0=$(now)
-  curl -sS -o "$f" "$url" && sync "$f"
+  limited sh -c 'curl -sS -o "$1" "$2" && sync "$1"' sh "$f" "$url"
   t1=$(now)
   cmp -s "$f" "$file" || { echo "curl: downloaded file differs" >&2; exit 1; }
   secs "$t0" "$t1"
@@ -82,10 +108,10 @@ run_bits() {  # run_bits launcher|jar: prints seconds
   local f=$dest_dir/bits.out t0 t1 rc=0
   t0=$(now)
   if [[ $1 == launcher ]]; then
-    BITS_JAR=$BITS_JAR "$BITS" get "$url" "$f" --state-dir "$state" --progress none > "$tmp/bits-get.log" 2>&1 || rc=$?
+    BITS_JAR=$BITS_JAR limited "$BITS" get "$url" "$f" --state-dir "$state" --progress none > "$tmp/bits-get.log" 2>&1 || rc=$?
   else
     # shellcheck disable=SC2086
-    java $JAVA_OPTS -jar "$BITS_JAR" get "$url" "$f" --state-dir "$state" --progress none > "$tmp/bits-get.log" 2>&1 || rc=$?
+    limited java $JAVA_OPTS -jar "$BITS_JAR" get "$url" "$f" --state-dir "$state" --progress none > "$tmp/bits-get.log" 2>&1 || rc=$?
   fi
   t1=$(now)
   [[ $rc == 0 ]] || { cat "$tmp/bits-get.log" >&2; echo "bits get ($1) exited $rc" >&2; exit 1; }
@@ -128,6 +154,7 @@ echo
 echo "get-bench  $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  nproc=$(nproc)  $(java -version 2>&1 | head -1)"
 echo "load average at end: $(uptime | sed 's/.*load average: //')"
 echo "file ${size} B from nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on loopback (sendfile on) into $dest_dir ($fs)"
+[[ -n $cg ]] && echo "writes of A, B and C to that disk ($devno) limited to $WRITE_IOPS I/Os per second (cgroup $cg)"
 echo "bits get durability interval: data forced and offset recorded every <= 4 MiB or <= 1 s (portable-client defaults)"
 echo "bits get times include JVM start-up; 'java -jar bits.jar --help' alone took ${jvm} s here"
 echo "B runs $BITS (JVM options for get: -XX:TieredStopAtLevel=1 -XX:+UseSerialGC); C runs java ${JAVA_OPTS:-(defaults)} -jar bits.jar"
