@@ -119,10 +119,13 @@ run_bits() {  # run_bits launcher|jar: prints seconds
   secs "$t0" "$t1"
 }
 
-settle() {  # untimed: drop the previous result and flush everything before the next slot
+settle() {  # untimed: drop the previous result, flush everything, bring the source back into the page cache
   rm -f "$dest_dir/curl.out" "$dest_dir/bits.out"
   rm -rf "$state"
   sync
+  # a VM may page out page cache it sees as idle (this one runs DAMON with a pageout scheme);
+  # every slot starts with the whole source file cached, as the first one does
+  cat "$file" > /dev/null
 }
 
 # JVM start-up of the CLI alone, for reference

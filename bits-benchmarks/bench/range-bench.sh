@@ -154,6 +154,9 @@ run() {  # run W kind url-scheme [len]
   local w=$1 kind=$2 sc=$3 len=${4:-0} r s v
   for r in $(seq 1 "$ROUNDS"); do
     for s in nginx bits; do
+      # untimed: every slot starts with the whole file in the page cache (a VM may page out page
+      # cache it sees as idle; this one runs DAMON with a pageout scheme)
+      cat "$file" > /dev/null
       if [[ $kind == whole ]]; then
         v=$(whole "${URL[$s,$sc]}"); [[ -n $v ]] || exit 1
       else
