@@ -132,6 +132,12 @@ settle() {  # untimed: drop the previous result, flush everything, bring the sou
 t0=$(now); java $JAVA_OPTS -jar "$BITS_JAR" --help > /dev/null 2>&1 || true; t1=$(now)
 jvm=$(secs "$t0" "$t1")
 
+# untimed: one download each way first. The first download after the source file was generated
+# was consistently slow here (curl + sync 3.0-3.7 s against 1.6-1.8 s in later rounds), which
+# would flatter whichever side runs first.
+echo "warming up (one untimed download each way) ..."
+settle; run_curl > /dev/null; settle; run_bits launcher > /dev/null; settle; run_bits jar > /dev/null
+
 echo "running ${ROUNDS} rounds of A=curl+sync B=bin/bits get C=java -jar bits.jar get, ${size} bytes each ..."
 a_list=""; b_list=""; c_list=""
 for r in $(seq 1 "$ROUNDS"); do
