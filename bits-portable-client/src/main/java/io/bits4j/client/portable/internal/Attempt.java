@@ -304,14 +304,8 @@ final class Attempt {
     BandwidthLimiter limiter = engine.limiter;
     int chunk = limiter == null ? BUFFER : limiter.chunkSize(BUFFER);
     long window = engine.durabilityBytes;
-    CheckpointPolicy policy = engine.checkpoints;
-    long flushAt = policy.nextThreshold(window, 0, false);
-    boolean windowFilled = false;
-    // the transfer's own speed (time spent waiting for checkpoints left out), for the policy
-    double speed = 0;
-    long segmentStart = System.nanoTime();
-    long segmentPosition = position;
-    long waited = 0;
+    CheckpointPolicy.Tracker policy = engine.checkpoints.track(window, position, System.nanoTime());
+    long flushAt = policy.threshold();
     while (remaining > 0) {
       if (run.stop) {
         ex.abandon();
@@ -340,16 +334,16 @@ final class Attempt {
       // interval has passed, and runs while more data arrives; if the window is full, wait for it
       // (and checkpoint synchronously if that is not enough).
       Instant now = engine.scheduler.now();
-      boolean started = false;
       if (position + n - durable(f) >= window) {
-        windowFilled = true;
         long t0 = System.nanoTime();
         awaitFlush();
+        long t1 = System.nanoTime();
+        policy.waited(t1 - t0);
         if (position + n - durable(f) >= window) {
+          flushAt = policy.started(position, t1);
           checkpoint(f, ch, position);
-          started = true;
+          policy.waited(System.nanoTime() - t1);
         }
-        waited += System.nanoTime() - t0;
         lastCheckpoint = now;
       } else if (pendingFlush == null || pendingFlush.isDone()) {
         awaitFlush();
@@ -357,21 +351,8 @@ final class Attempt {
             || Duration.between(lastCheckpoint, now).compareTo(engine.durabilityInterval) >= 0) {
           startFlush(f, ch, position);
           lastCheckpoint = now;
-          started = true;
+          flushAt = policy.started(position, System.nanoTime());
         }
-      }
-      if (started) {
-        long t = System.nanoTime();
-        long active = t - segmentStart - waited;
-        if (active > 0 && position - segmentPosition >= BUFFER) {
-          double s = (double) (position - segmentPosition) / active;
-          speed = speed == 0 ? s : 0.7 * speed + 0.3 * s;
-        }
-        segmentStart = t;
-        segmentPosition = position;
-        waited = 0;
-        flushAt = policy.nextThreshold(window, speed, windowFilled);
-        windowFilled = false;
       }
       ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
       final long pos = position;
@@ -463,14 +444,13 @@ final class Attempt {
 
   /** Forces the written bytes to disk, then records them as durable in the state file. */
   private void checkpoint(FileEntry f, FileChannel ch, long position) throws TransferException {
-    long bytes;
+    boolean advance;
     synchronized (engine.lock) {
-      bytes = position - f.durable;
+      advance = position > f.durable;
     }
-    if (bytes <= 0) {
+    if (!advance) {
       return;
     }
-    long started = System.nanoTime();
     local(() -> ch.force(false), f);
     synchronized (engine.lock) {
       if (f.written >= position && position > f.durable) {
@@ -478,7 +458,6 @@ final class Attempt {
       }
     }
     engine.persistOrFail(job, f);
-    engine.checkpoints.record(bytes, engine.durabilityBytes, System.nanoTime() - started);
     // only now may the worker count these bytes as safe (the window is measured from here)
     synchronized (engine.lock) {
       if (f.durable >= position && position > f.confirmed) {

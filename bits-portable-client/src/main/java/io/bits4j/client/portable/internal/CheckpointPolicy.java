@@ -1,99 +1,56 @@
 package io.bits4j.client.portable.internal;
 
 /**
- * Decides when a transfer starts its next checkpoint (force the received data, then write the state
- * file), from what checkpoints have cost on this machine. Shared by the engine's transfers; safe for
- * use from any thread.
+ * Decides how transfers run their checkpoints (force the received data, then write the state file),
+ * by trying both ways on this machine. Shared by the engine's transfers; safe for use from any
+ * thread.
  *
  * <p>The durability rule allows at most a window of {@code W} bytes beyond the offset a state file
  * records. Two ways to run checkpoints fit in it:
  *
  * <ul>
  *   <li><b>overlapped</b> (the default): start one when {@code W/2} is unforced and keep receiving
- *       while it runs. When the disk keeps up, the transfer never waits. When it does not (the
- *       window fills before the checkpoint ends), each checkpoint covers about {@code W/2}, so the
- *       transfer moves {@code W} per two checkpoints of half a window: {@code W / 2·C(W/2)};
- *   <li><b>whole windows</b>: receive {@code W}, then checkpoint it while the transfer waits:
- *       {@code W / (W/v + C(W))}, where {@code v} is the transfer's own speed.
+ *       while it runs. When the disk keeps up, the transfer never waits;
+ *   <li><b>whole windows</b>: receive {@code W}, then checkpoint it while the transfer waits: half as
+ *       many checkpoints, none competing with the transfer's writes.
  * </ul>
  *
- * <p>With a checkpoint costing {@code a + b·X} (a fixed part: journal commits and cache flushes for
- * the data and for the state file; a part per byte), whole windows are faster exactly when the
- * overlapped way cannot keep up and {@code a = 2·C(W/2) − C(W) > W/v}: when each flush takes longer
- * than receiving a whole window (spinning disks, IOPS-limited volumes, a busy shared disk). This class
- * keeps a running average of the cost of each kind, measured on the checkpoints themselves. In
- * overlapped mode, while the window keeps filling and a half-window checkpoint takes about as long
- * as receiving a whole window, every {@value #PROBE_EVERY}th checkpoint covers a whole window to
- * measure {@code C(W)}; in whole-window mode every {@value #RETURN_PROBE_EVERY}th is overlapped to
- * keep measuring {@code C(W/2)}. It switches with hysteresis and only on enough
- * measurements of both. The window itself is enforced by the transfer, whatever this class says.
+ * <p>Each checkpoint has a fixed cost (flushing the disk's cache, writing the inode and the state
+ * file) besides writing the data. When that cost is long compared with receiving a window (spinning
+ * disks, IOPS-limited volumes, a busy shared disk), overlapped checkpoints cannot keep up, the
+ * transfer waits for them anyway, and whole windows move more bytes per flush. Rather than model
+ * the disk, this class compares: transfers report segments of {@value #SEGMENT} checkpoints (bytes,
+ * wall-clock time, time spent waiting for checkpoints). While transfers wait for checkpoints more
+ * than {@value #DISK_BOUND_PERCENT} % of the time, and every {@value #TRIAL_EVERY} segments once
+ * whole windows are in use, a transfer tries the other way for two segments and measures the
+ * second (the first settles the change) against its recent segments the usual way; the policy
+ * uses whole windows while they measured more than 10 % faster. A transfer that does not wait is
+ * never slowed by a trial; its first {@value #WARM_UP} segments (the JIT, TCP's window) are not
+ * measured. The window itself is enforced by the transfer, whatever this class says.
  */
 final class CheckpointPolicy {
-  /** In overlapped mode, while the window keeps filling: every this many, a whole-window checkpoint. */
-  static final int PROBE_EVERY = 4;
-  /** In whole-window mode: every this many, an overlapped checkpoint. */
-  static final int RETURN_PROBE_EVERY = 8;
-  /** Weight of a new measurement in the running averages. */
-  private static final double ALPHA = 0.1;
-  /** Measurements of each kind needed before switching. */
-  private static final int MIN_SAMPLES = 5;
+  /** Checkpoints per segment. */
+  static final int SEGMENT = 8;
+  /** Segments between trials of the other way. */
+  static final int TRIAL_EVERY = 8;
+  /** Segments of a transfer before anything is measured. */
+  static final int WARM_UP = 3;
+  /** Share of time waiting for checkpoints above which whole windows are tried. */
+  static final int DISK_BOUND_PERCENT = 15;
+  /** How much faster one way must have measured to be used. */
+  private static final double MARGIN = 1.1;
+  private static final double ALPHA = 0.5;
 
-  private double halfNanos;
-  private double wholeNanos;
-  private int halfSamples;
-  private int wholeSamples;
-  /** How often the window filled lately (running share of checkpoint starts). */
-  private double filled;
-  private long starts;
+  /** Running ratio of whole-window speed to overlapped speed from trials; 0 before any. */
+  private double wholeOverOverlapped;
+  private int trials;
+  private double waitShare;
+  private boolean waitMeasured;
   private boolean wholeWindows;
 
-  /**
-   * Records a checkpoint that forced {@code bytes} new bytes in a window of {@code window} and took
-   * {@code nanos} (data and state file). Checkpoints of less than 0.3 windows (the interval's, the
-   * last of a file) are not used.
-   */
-  synchronized void record(long bytes, long window, long nanos) {
-    if (nanos < 0 || window <= 0) {
-      return;
-    }
-    double share = (double) bytes / window;
-    if (share >= 0.75) {
-      wholeNanos = wholeSamples == 0 ? nanos : wholeNanos + ALPHA * (nanos - wholeNanos);
-      wholeSamples++;
-    } else if (share >= 0.3) {
-      halfNanos = halfSamples == 0 ? nanos : halfNanos + ALPHA * (nanos - halfNanos);
-      halfSamples++;
-    }
-  }
-
-  /**
-   * The number of unforced bytes at which the transfer starts its next background checkpoint: half
-   * the window normally, the whole window (no background checkpoint: the window fills and is
-   * checkpointed while the transfer waits) when that is faster, or the other kind for a measurement.
-   *
-   * @param window the durability window {@code W} in bytes
-   * @param bytesPerNano the transfer's speed while it is not waiting for checkpoints; 0 if unknown
-   * @param windowFilled whether the window filled since the previous checkpoint started (the
-   *     transfer had to wait for a checkpoint)
-   */
-  synchronized long nextThreshold(long window, double bytesPerNano, boolean windowFilled) {
-    starts++;
-    filled += 0.2 * ((windowFilled ? 1 : 0) - filled);
-    double fill = bytesPerNano > 0 && !Double.isInfinite(bytesPerNano)
-        ? window / bytesPerNano // nanoseconds to receive a whole window
-        : Double.POSITIVE_INFINITY;
-    decide(fill);
-    long half = Math.max(1, window / 2);
-    if (wholeWindows) {
-      return starts % RETURN_PROBE_EVERY == 0 ? half : window;
-    }
-    // Whole windows are worth measuring only if they could win: the window keeps filling, and a
-    // checkpoint of half a window takes about as long as receiving a whole one (below 0.8 W/v, a
-    // switch would need a whole-window checkpoint to cost less than half of a half-window one). A
-    // disk that merely lags now and then is never probed, so a fast transfer never waits for one.
-    boolean probe = filled > 0.5 && halfSamples >= MIN_SAMPLES && halfNanos > 0.8 * fill
-        && starts % PROBE_EVERY == 0;
-    return probe ? window : half;
+  /** Starts following one transfer, from {@code position} at {@code nanoTime}. */
+  Tracker track(long window, long position, long nanoTime) {
+    return new Tracker(window, position, nanoTime);
   }
 
   /** True if checkpoints currently cover whole windows. */
@@ -101,16 +58,121 @@ final class CheckpointPolicy {
     return wholeWindows;
   }
 
-  private void decide(double fill) {
-    if (halfSamples < MIN_SAMPLES || wholeSamples < MIN_SAMPLES || Double.isInfinite(fill)) {
-      return; // keep the current way until there is something to go on
+  /** A segment run the usual way, with the given share of time spent waiting for checkpoints. */
+  synchronized void usual(boolean whole, double waitedShare) {
+    if (!whole) {
+      waitShare = waitMeasured ? waitShare + ALPHA * (waitedShare - waitShare) : waitedShare;
+      waitMeasured = true;
     }
-    double fixed = 2 * halfNanos - wholeNanos; // the fixed part a of a checkpoint's cost
-    if (wholeWindows) {
-      // back when the fixed part got small, or overlapped checkpoints would keep up
-      wholeWindows = !(fixed < 0.8 * fill || halfNanos < 0.9 * fill / 2);
-    } else {
-      wholeWindows = filled > 0.5 && fixed > 1.25 * fill;
+  }
+
+  /** Whether a transfer should try the other way now. */
+  synchronized boolean trialDue(long segmentsSinceTrial) {
+    if (segmentsSinceTrial < TRIAL_EVERY && trials > 0) {
+      return false;
+    }
+    return wholeWindows || (waitMeasured && waitShare * 100 > DISK_BOUND_PERCENT);
+  }
+
+  /**
+   * Records a trial: {@code trialRate} measured the other way against {@code usualRate} measured
+   * the usual way ({@code whole} is the way of the trial). Returns the way to use from now on.
+   */
+  synchronized boolean trial(boolean whole, double trialRate, double usualRate) {
+    if (trialRate > 0 && usualRate > 0) {
+      double r = whole ? trialRate / usualRate : usualRate / trialRate;
+      wholeOverOverlapped = trials++ == 0 ? r : wholeOverOverlapped + ALPHA * (r - wholeOverOverlapped);
+      if (wholeWindows) {
+        wholeWindows = !(wholeOverOverlapped < 1 / MARGIN);
+      } else {
+        wholeWindows = wholeOverOverlapped > MARGIN;
+      }
+    }
+    return wholeWindows;
+  }
+
+  /**
+   * One transfer's view: the threshold for its next background checkpoint, and its segments and
+   * trials. Used by the transfer's thread only.
+   */
+  final class Tracker {
+    private final long window;
+    private boolean whole;
+    private int checkpoints;
+    private long segments;
+    private long segmentPosition;
+    private long segmentStart;
+    private long waited;
+    /** Running speed of this transfer's usual segments (bytes per ns); 0 before any. */
+    private double usualRate;
+    /** Segments into the current trial (0: none). */
+    private int trialSegment;
+    private long sinceTrial;
+    /** The next segment follows a change of way and is not measured. */
+    private boolean settling;
+
+    private Tracker(long window, long position, long nanoTime) {
+      this.window = window;
+      this.whole = wholeWindows();
+      this.segmentPosition = position;
+      this.segmentStart = nanoTime;
+    }
+
+    /**
+     * The number of unforced bytes at which the transfer starts its next background checkpoint:
+     * half the window, or the whole window (none in the background: the window fills and is
+     * checkpointed while the transfer waits).
+     */
+    long threshold() {
+      return whole ? window : Math.max(1, window / 2);
+    }
+
+    /** The transfer waited this long for checkpoints. */
+    void waited(long nanos) {
+      waited += nanos;
+    }
+
+    /** A checkpoint started at {@code position}; returns the threshold for the next one. */
+    long started(long position, long nanoTime) {
+      if (++checkpoints < SEGMENT) {
+        return threshold();
+      }
+      long bytes = position - segmentPosition;
+      long nanos = nanoTime - segmentStart;
+      double rate = bytes > 0 && nanos > 0 ? (double) bytes / nanos : 0;
+      double waitedShare = nanos > 0 ? Math.min(1, (double) waited / nanos) : 0;
+      checkpoints = 0;
+      segmentPosition = position;
+      segmentStart = nanoTime;
+      waited = 0;
+      segments++;
+      sinceTrial++;
+      if (trialSegment == 1) {
+        trialSegment = 2; // the first segment of a trial settles the change; measure the second
+      } else if (trialSegment == 2) {
+        trialSegment = 0;
+        sinceTrial = 0;
+        boolean next = trial(whole, rate, usualRate);
+        settling = true; // back to the usual way, or a new usual way: let it settle too
+        if (next != whole) {
+          usualRate = 0; // a new usual way: measure it afresh
+        }
+        whole = next;
+      } else if (settling || segments <= WARM_UP || rate == 0) {
+        settling = false;
+      } else {
+        usualRate = usualRate == 0 ? rate : usualRate + ALPHA * (rate - usualRate);
+        usual(whole, waitedShare);
+        if (trialDue(sinceTrial)) {
+          trialSegment = 1;
+          whole = !whole;
+        } else if (whole != wholeWindows()) {
+          whole = !whole; // another transfer's trials changed the way
+          usualRate = 0;
+          settling = true;
+        }
+      }
+      return threshold();
     }
   }
 }

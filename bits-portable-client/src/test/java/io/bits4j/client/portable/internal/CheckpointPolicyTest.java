@@ -7,110 +7,108 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The checkpoint policy against made-up costs: a 4 MiB window received at 1 byte/ns (a window in
- * 4.2 ms), checkpoints costing {@code a + b·X}.
+ * The checkpoint policy against made-up disks: each segment's time and waiting come from a fixed
+ * model of the two ways, so the tests say which way the policy picks and when it tries the other.
  */
 class CheckpointPolicyTest {
   static final long W = 4L << 20;
-  static final double SPEED = 1.0; // bytes per nanosecond: a window in ~4.2 ms
+  static final long SEGMENT_BYTES = CheckpointPolicy.SEGMENT * W / 2;
 
-  /**
-   * Drives the policy like a transfer does: for each checkpoint start, ask for the threshold, then
-   * record the checkpoint it leads to. A threshold of a whole window covers W; otherwise the
-   * checkpoint covers half a window (when the disk keeps up, or when the window keeps filling and
-   * each checkpoint covers what the last one left).
-   */
-  private static List<Long> drive(CheckpointPolicy p, int checkpoints, double fixedNanos, double nanosPerByte,
-      boolean windowFills) {
-    List<Long> thresholds = new ArrayList<>();
-    for (int i = 0; i < checkpoints; i++) {
-      long t = p.nextThreshold(W, SPEED, windowFills);
-      thresholds.add(t);
-      long x = t == W ? W : W / 2;
-      p.record(x, W, (long) (fixedNanos + nanosPerByte * x));
+  /** A made-up disk: a segment's wall time each way, and how much of an overlapped one is waiting. */
+  record Disk(long overlappedNanos, long overlappedWaitNanos, long wholeNanos) {}
+
+  /** Feeds {@code n} segments of one transfer; returns the way each ran (true = whole windows). */
+  private static List<Boolean> run(CheckpointPolicy p, int n, Disk disk) {
+    List<Boolean> ways = new ArrayList<>();
+    long position = 0;
+    long now = 0;
+    CheckpointPolicy.Tracker t = p.track(W, position, now);
+    for (int s = 0; s < n; s++) {
+      boolean whole = t.threshold() == W;
+      ways.add(whole);
+      long segment = whole ? disk.wholeNanos() : disk.overlappedNanos();
+      long wait = whole ? segment / 2 : disk.overlappedWaitNanos();
+      for (int c = 0; c < CheckpointPolicy.SEGMENT; c++) {
+        t.waited(wait / CheckpointPolicy.SEGMENT);
+        position += SEGMENT_BYTES / CheckpointPolicy.SEGMENT;
+        now += segment / CheckpointPolicy.SEGMENT;
+        long next = t.started(position, now);
+        if (c < CheckpointPolicy.SEGMENT - 1) {
+          assertThat(next).as("the way changes between segments only").isEqualTo(t.threshold());
+        }
+      }
     }
-    return thresholds;
+    return ways;
+  }
+
+  private static long count(List<Boolean> ways, boolean whole) {
+    return ways.stream().filter(w -> w == whole).count();
   }
 
   @Test
-  void startsWithHalfWindowsAndNoMeasurements() {
+  void startsOverlapped() {
     CheckpointPolicy p = new CheckpointPolicy();
-    for (int i = 0; i < 3 * CheckpointPolicy.PROBE_EVERY; i++) {
-      assertThat(p.nextThreshold(W, 0, false)).isEqualTo(W / 2);
-    }
+    assertThat(p.track(W, 0, 0).threshold()).isEqualTo(W / 2);
     assertThat(p.wholeWindows()).isFalse();
   }
 
   @Test
-  void aDiskThatKeepsUpNeverSeesWholeWindows() {
+  void aTransferThatDoesNotWaitIsNeverSlowedByATrial() {
     CheckpointPolicy p = new CheckpointPolicy();
-    // 0.5 ms + 0.5 ms/MiB: half a window in 1.5 ms, well inside the 2.1 ms the other half takes to arrive
-    List<Long> t = drive(p, 200, 500_000, 0.5e6 / (1 << 20), false);
-    assertThat(t).containsOnly(W / 2);
+    // 16 MiB in 20 ms, 2 % of it waiting for checkpoints: the disk keeps up
+    List<Boolean> ways = run(p, 100, new Disk(20_000_000, 400_000, 10_000_000));
+    assertThat(ways).containsOnly(false);
     assertThat(p.wholeWindows()).isFalse();
   }
 
   @Test
-  void aSlowFlushSwitchesToWholeWindowsAndKeepsMeasuringTheOtherWay() {
+  void aSlowFlushTriesWholeWindowsAfterTheWarmUpAndKeepsThemWhenFaster() {
     CheckpointPolicy p = new CheckpointPolicy();
-    // 12 ms fixed + 0.25 ms/MiB: overlapped moves 4 MiB per 2 x 12.5 ms, whole windows per 4.2 + 13 ms
-    List<Long> t = drive(p, 200, 12_000_000, 0.25e6 / (1 << 20), true);
+    // overlapped: 16 MiB in 100 ms, 80 % of it waiting; whole windows: 60 ms
+    List<Boolean> ways = run(p, 100, new Disk(100_000_000, 80_000_000, 60_000_000));
+    int firstWhole = ways.indexOf(true);
+    assertThat(firstWhole).as("not during the warm-up, at once after it")
+        .isEqualTo(CheckpointPolicy.WARM_UP + 1);
     assertThat(p.wholeWindows()).isTrue();
-    // while learning: whole-window checkpoints every PROBE_EVERY; once switched: mostly whole
-    // windows, with an overlapped one every RETURN_PROBE_EVERY
-    List<Long> tail = t.subList(100, 200);
-    long halves = tail.stream().filter(x -> x == W / 2).count();
-    assertThat(halves).isBetween(100L / CheckpointPolicy.RETURN_PROBE_EVERY - 1,
-        100L / CheckpointPolicy.RETURN_PROBE_EVERY + 1);
-    assertThat(tail).containsOnly(W, W / 2);
+    // from then on whole windows, with a two-segment overlapped trial every TRIAL_EVERY or so
+    List<Boolean> tail = ways.subList(20, 100);
+    assertThat(count(tail, false)).isBetween(2L * 80 / (CheckpointPolicy.TRIAL_EVERY + 4),
+        2L * 80 / CheckpointPolicy.TRIAL_EVERY);
   }
 
   @Test
-  void aDiskThatLagsNowAndThenIsNotProbed() {
+  void aDiskWhereOverlappingStillWinsIsTriedButStaysOverlapped() {
     CheckpointPolicy p = new CheckpointPolicy();
-    // 1 ms + 1 ms/MiB: half a window in 3 ms, a little more than the 2.1 ms the other half takes to
-    // arrive, so the window fills; but whole windows could only win with a fixed part over 4.2 ms
-    List<Long> t = drive(p, 200, 1_000_000, 1e6 / (1 << 20), true);
-    assertThat(t).containsOnly(W / 2);
+    // the transfer waits (the disk is slow) but whole windows are slower still
+    List<Boolean> ways = run(p, 100, new Disk(100_000_000, 50_000_000, 130_000_000));
     assertThat(p.wholeWindows()).isFalse();
+    long tried = count(ways, true);
+    assertThat(tried).as("two-segment trials now and then").isPositive()
+        .isLessThanOrEqualTo(2L * 100 / CheckpointPolicy.TRIAL_EVERY);
   }
 
   @Test
-  void aBandwidthBoundDiskIsMeasuredButStaysOverlapped() {
+  void switchesOnlyForMoreThanTenPerCent() {
     CheckpointPolicy p = new CheckpointPolicy();
-    // no fixed part, 3 ms/MiB: half a window in 6 ms, longer than a whole window takes to arrive,
-    // so whole windows are measured; but they cost twice as much and would add the 4.2 ms of
-    // receiving them
-    List<Long> t = drive(p, 200, 0, 3e6 / (1 << 20), true);
-    assertThat(p.wholeWindows()).isFalse();
-    long wholes = t.stream().filter(x -> x == W).count();
-    assertThat(wholes).isBetween(200L / CheckpointPolicy.PROBE_EVERY - 3, 200L / CheckpointPolicy.PROBE_EVERY);
+    run(p, 60, new Disk(100_000_000, 80_000_000, 95_000_000));
+    assertThat(p.wholeWindows()).as("whole windows 5 % faster: not worth a switch").isFalse();
   }
 
   @Test
   void goesBackWhenTheDiskGetsFastAgain() {
     CheckpointPolicy p = new CheckpointPolicy();
-    drive(p, 200, 12_000_000, 0.25e6 / (1 << 20), true);
+    run(p, 40, new Disk(100_000_000, 80_000_000, 60_000_000));
     assertThat(p.wholeWindows()).isTrue();
-    // the flushes get cheap (1 ms + 0.25 ms/MiB); in whole-window mode the window fills by design
-    drive(p, 400, 1_000_000, 0.25e6 / (1 << 20), true);
+    // the disk recovers: overlapped checkpoints no longer make the transfer wait
+    List<Boolean> ways = run(p, 60, new Disk(20_000_000, 400_000, 35_000_000));
     assertThat(p.wholeWindows()).isFalse();
+    assertThat(ways.subList(30, 60)).as("and stops trying").containsOnly(false);
   }
 
   @Test
-  void smallCheckpointsAndAnUnknownSpeedChangeNothing() {
+  void aNewTransferStartsTheWayThePolicyHasLearned() {
     CheckpointPolicy p = new CheckpointPolicy();
-    // the interval's small checkpoints (under 0.3 windows) are not measurements
-    for (int i = 0; i < 100; i++) {
-      p.record(W / 8, W, 50_000_000);
-    }
-    drive(p, 3, 12_000_000, 0, true);
-    assertThat(p.wholeWindows()).as("too few measurements of whole windows").isFalse();
-    CheckpointPolicy q = new CheckpointPolicy();
-    for (int i = 0; i < 200; i++) {
-      long t = q.nextThreshold(W, 0, true);
-      q.record(t == W ? W : W / 2, W, 12_000_000);
-    }
-    assertThat(q.wholeWindows()).as("speed unknown").isFalse();
+    run(p, 40, new Disk(100_000_000, 80_000_000, 60_000_000));
+    assertThat(p.track(W, 0, 0).threshold()).isEqualTo(W);
   }
 }
