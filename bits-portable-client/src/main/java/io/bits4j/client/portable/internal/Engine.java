@@ -83,7 +83,7 @@ public final class Engine implements AutoCloseable {
   private volatile @Nullable Thread notifierThread;
   /** Background forcing of received data (see {@link Attempt}). */
   final ExecutorService flusher;
-  /** When transfers start their checkpoints, learned from what they cost (see {@link Attempt}). */
+  /** How transfers run their checkpoints, chosen by trying both ways (see {@link CheckpointPolicy}). */
   final CheckpointPolicy checkpoints = new CheckpointPolicy();
   private final AtomicBoolean dispatchPending = new AtomicBoolean();
   private long nextSeq;
