@@ -110,6 +110,15 @@ start_bits_serve() {
   cat "$tmp/bits.log" >&2; echo "bits serve not ready" >&2; exit 1
 }
 
+# bench_setup_pair: for the scripts that run nginx and bits serve side by side: the temp dir, the
+# data file, the test certificate, and four free ports (ng_http ng_https b_http b_https).
+bench_setup_pair() {
+  bench_tmp
+  data_file
+  test_cert
+  free_port ng_http; free_port ng_https; free_port b_http; free_port b_https
+}
+
 # bench_tmp: a temp dir /tmp/$BENCH.XXXXXX in $tmp (readable by nginx's workers, which may run as
 # nobody) and an EXIT trap that stops bits serve ($bits_pid) and nginx and removes the dir
 # (KEEP_TMP=1 keeps it).

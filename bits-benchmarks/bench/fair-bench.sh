@@ -43,11 +43,7 @@ need ss iproute2
 check_needs "apt-get install -y nginx curl openssl python3 openjdk-17-jdk-headless iproute2"
 NGINX=$(command -v nginx)
 
-bench_tmp
-
-data_file
-test_cert
-free_port ng_http; free_port ng_https; free_port b_http; free_port b_https
+bench_setup_pair
 
 start_nginx 1024 "  keepalive_requests 1000000;
   access_log off;" "$(nginx_servers "$ng_http" "$ng_https")"

@@ -62,14 +62,8 @@ need ss iproute2
 check_needs "apt-get install -y nginx wrk curl openssl openjdk-17-jdk-headless iproute2"
 NGINX=$(command -v nginx)
 
-bench_tmp
-
-# ---- the file and the certificate ------------------------------------------------------------
-data_file
-
-test_cert
-
-free_port ng_http; free_port ng_https; free_port b_http; free_port b_https
+# ---- the file, the certificate, the ports ----------------------------------------------------
+bench_setup_pair
 name=$(basename "$file")
 
 # ---- nginx ------------------------------------------------------------------------------------

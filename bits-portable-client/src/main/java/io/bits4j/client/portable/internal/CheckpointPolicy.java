@@ -154,8 +154,8 @@ final class CheckpointPolicy {
         sinceTrial = 0;
         boolean next = trial(whole, rate, usualRate);
         settling = true; // back to the usual way, or a new usual way: let it settle too
-        if (next != whole) {
-          usualRate = 0; // a new usual way: measure it afresh
+        if (next == whole) {
+          usualRate = 0; // the trial's way is the usual one now: measure it afresh
         }
         whole = next;
       } else if (settling || segments <= WARM_UP || rate == 0) {
