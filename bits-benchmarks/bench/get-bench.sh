@@ -16,6 +16,8 @@
 # Environment (all optional):
 #   BITS_JAR   path to bits.jar (default: ../../bits-examples/target/bits.jar from this script)
 #   BITS       the launcher (default: ../../bin/bits from this script)
+#   BENCH_JAR  benchmarks.jar, for the disk probe printed before and after the rounds (default:
+#              ../target/benchmarks.jar from this script; the probe is skipped if it is missing)
 #   FILE       the file to serve (default: 1 GiB of random bytes created in the temp dir)
 #   SIZE_MIB   size of the generated file (default 1024)
 #   DEST_DIR   where both downloads go (default: the temp dir, under /tmp)
@@ -30,6 +32,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 BITS_JAR=${BITS_JAR:-$here/../../bits-examples/target/bits.jar}
 BITS=${BITS:-$here/../../bin/bits}
+BENCH_JAR=${BENCH_JAR:-$here/../target/benchmarks.jar}
 SIZE_MIB=${SIZE_MIB:-1024}
 ROUNDS=${ROUNDS:-2}
 JAVA_OPTS=${JAVA_OPTS:-}
@@ -128,6 +131,18 @@ settle() {  # untimed: drop the previous result, flush everything, bring the sou
   cat "$file" > /dev/null
 }
 
+# The disk's cost of one checkpoint at this moment (2 MiB + fdatasync, state file + fsync + rename),
+# without the network: bits get pays it a few hundred times per GiB, curl + sync once, so B/A
+# follows it. Printed before and after the rounds.
+probe() {
+  if [[ -f $BENCH_JAR ]]; then
+    limited java -cp "$BENCH_JAR" io.bits4j.benchmarks.FlushProbe "$dest_dir/probe" 64 2 2>&1 | sed 's/^/  /'
+    rm -rf "$dest_dir/probe"
+  else
+    echo "  (no $BENCH_JAR: build with mvn -B -q -DskipTests package)"
+  fi
+}
+
 # JVM start-up of the CLI alone, for reference
 t0=$(now); java $JAVA_OPTS -jar "$BITS_JAR" --help > /dev/null 2>&1 || true; t1=$(now)
 jvm=$(secs "$t0" "$t1")
@@ -135,6 +150,7 @@ jvm=$(secs "$t0" "$t1")
 # untimed: one download each way first. The first download after the source file was generated
 # was consistently slow here (curl + sync 3.0-3.7 s against 1.6-1.8 s in later rounds), which
 # would flatter whichever side runs first.
+probe_before=$(probe)
 echo "warming up (one untimed download each way) ..."
 settle; run_curl > /dev/null; settle; run_bits launcher > /dev/null; settle; run_bits jar > /dev/null
 
@@ -150,6 +166,7 @@ for r in $(seq 1 "$ROUNDS"); do
   a_list+="$a "; b_list+="$b "; c_list+="$c "
 done
 settle
+probe_after=$(probe)
 
 mbps() { awk -v s="$1" -v n="$size" 'BEGIN { printf "%.0f", n / s / 1e6 }'; }
 total() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.3f", s }' <<<"$1"; }
@@ -165,6 +182,10 @@ echo "load average at end: $(uptime | sed 's/.*load average: //')"
 echo "file ${size} B from nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on loopback (sendfile on) into $dest_dir ($fs)"
 [[ -n $cg ]] && echo "writes of A, B and C to that disk ($devno) limited to $WRITE_IOPS I/Os per second (cgroup $cg)"
 echo "bits get durability interval: data forced and offset recorded every <= 4 MiB or <= 1 s (portable-client defaults)"
+echo "disk per checkpoint-sized step (io.bits4j.benchmarks.FlushProbe in $dest_dir), before the rounds:"
+echo "$probe_before"
+echo "after the rounds:"
+echo "$probe_after"
 echo "bits get times include JVM start-up; 'java -jar bits.jar --help' alone took ${jvm} s here"
 echo "B runs $BITS (JVM options for get: -XX:TieredStopAtLevel=1 -XX:+UseSerialGC); C runs java ${JAVA_OPTS:-(defaults)} -jar bits.jar"
 echo
