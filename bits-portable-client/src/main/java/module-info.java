@@ -4,6 +4,7 @@
 module io.bits4j.client.portable {
   requires transitive io.bits4j;
   requires static org.jspecify;
+  requires jdk.unsupported; // com.sun.nio.file.ExtendedOpenOption.DIRECT (see TempFile)
 
   exports io.bits4j.client.portable;
 }

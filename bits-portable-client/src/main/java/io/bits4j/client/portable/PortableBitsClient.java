@@ -153,6 +153,7 @@ public final class PortableBitsClient implements BitsClient {
     private long durabilityBytes = DEFAULT_DURABILITY_BYTES;
     private Duration durabilityInterval = Duration.ofSeconds(1);
     private boolean transfers = true;
+    private boolean directWrites = true;
 
     private Builder() {}
 
@@ -253,6 +254,21 @@ public final class PortableBitsClient implements BitsClient {
       return this;
     }
 
+    /**
+     * Whether downloads are written to their temp files with direct I/O ({@code O_DIRECT}) where
+     * the file system supports it (default true). Received bytes are then staged in one aligned
+     * buffer of the durability window per transfer (about 4 MiB of native memory) and written
+     * straight to the disk at each checkpoint, bypassing the page cache: less copying, nothing left
+     * for the kernel to write back, and the machine's file cache is not filled with downloads
+     * nobody reads yet. Where direct I/O is refused (tmpfs, some network file systems) or the
+     * durability window is under 256 KiB, files are written through the page cache, as with
+     * {@code false}. Durability is the same either way.
+     */
+    public Builder directWrites(boolean enabled) {
+      this.directWrites = enabled;
+      return this;
+    }
+
     private static Duration positive(Duration d, String name) {
       Objects.requireNonNull(d, name);
       if (d.isNegative() || d.isZero()) {
@@ -272,7 +288,7 @@ public final class PortableBitsClient implements BitsClient {
       TlsSupport tls = new TlsSupport(sslContext, trustStore);
       Engine.Config cfg = new Engine.Config(stateDirectory, scheduler, transferWorkers, bandwidthLimit,
           HttpSessions.net(ps, tls, connectTimeout, readTimeout), timeSlice,
-          durabilityBytes, durabilityInterval, transfers);
+          durabilityBytes, durabilityInterval, transfers, directWrites);
       return new PortableBitsClient(new Engine(cfg));
     }
   }

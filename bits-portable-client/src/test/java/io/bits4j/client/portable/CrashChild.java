@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The child JVM of {@link CrashHarnessTest}: opens a portable client on a state directory, creates
  * the download job if there is none (else the client resumes the persisted one), waits for it and
- * completes it. Prints DONE on success.
+ * completes it. Prints DONE on success. A fourth argument {@code buffered} turns direct writes off
+ * (the harness alternates, so each way resumes what the other wrote).
  */
 public final class CrashChild {
   private CrashChild() {}
@@ -19,7 +20,9 @@ public final class CrashChild {
     Path stateDir = Path.of(args[0]);
     URI url = URI.create(args[1]);
     Path dest = Path.of(args[2]);
-    try (PortableBitsClient client = PortableBitsClient.builder().stateDirectory(stateDir).build()) {
+    boolean direct = args.length < 4 || !args[3].equals("buffered");
+    try (PortableBitsClient client = PortableBitsClient.builder().stateDirectory(stateDir)
+        .directWrites(direct).build()) {
       List<ClientJob> jobs = client.jobs();
       ClientJob job = jobs.isEmpty()
           ? client.createJob(JobSpec.builder("crash").addFile(url, dest).start(true).build())

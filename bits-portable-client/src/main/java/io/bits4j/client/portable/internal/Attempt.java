@@ -8,7 +8,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,6 +81,11 @@ final class Attempt {
       }
     } finally {
       run.session(null);
+      ByteBuffer r = ring;
+      if (r != null) {
+        ring = null;
+        engine.giveRing(r);
+      }
     }
   }
 
@@ -125,7 +130,7 @@ final class Attempt {
       f.lastModified = lastModified;
     }
     engine.persist(job);
-    try (FileChannel ch = openTemp(f)) {
+    try (TempFile ch = openTemp(f)) {
       while (true) {
         long offset;
         synchronized (engine.lock) {
@@ -151,9 +156,25 @@ final class Attempt {
           }
         }
         HttpSession.Exchange ex = wrap(() -> session.execute("GET", dataUri, headers), f);
-        handleGet(ex, f, ch, offset);
+        try {
+          handleGet(ex, f, ch, offset);
+        } finally {
+          // after a failure a background checkpoint may still run: it must end before the file
+          // closes and its ring serves another transfer (its own error is secondary)
+          settleFlush();
+          // bytes staged for direct I/O that no checkpoint wrote (it failed) are not in the file
+          synchronized (engine.lock) {
+            if (f.written > ch.inFile()) {
+              f.written = Math.max(f.durable, ch.inFile());
+            }
+          }
+        }
       }
-      local(() -> ch.force(false), f);
+      long end;
+      synchronized (engine.lock) {
+        end = f.written;
+      }
+      local(() -> ch.force(end, true), f);
     }  catch (IOException e) {
       throw local(e, f);
     }
@@ -166,7 +187,7 @@ final class Attempt {
     engine.progress(job);
   }
 
-  private void handleGet(HttpSession.Exchange ex, FileEntry f, FileChannel ch, long offset)
+  private void handleGet(HttpSession.Exchange ex, FileEntry f, TempFile ch, long offset)
       throws TransferException, Stopped {
     HttpResponse r = ex.response;
     String encoding = r.header("Content-Encoding").orElse("identity").strip();
@@ -265,12 +286,9 @@ final class Attempt {
     }
   }
 
-  private void restartFile(FileEntry f, FileChannel ch, long newSize, @Nullable String etag,
+  private void restartFile(FileEntry f, TempFile ch, long newSize, @Nullable String etag,
       @Nullable String lm) throws TransferException {
-    local(() -> {
-      ch.truncate(0);
-      ch.force(false);
-    }, f);
+    local(ch::truncate, f);
     synchronized (engine.lock) {
       f.restart();
       if (newSize >= 0) {
@@ -292,7 +310,7 @@ final class Attempt {
   }
 
   /** Copies a body of {@code length} bytes to the temp file at the written offset. */
-  private void receive(HttpSession.Exchange ex, FileEntry f, FileChannel ch, long length)
+  private void receive(HttpSession.Exchange ex, FileEntry f, TempFile ch, long length)
       throws TransferException, Stopped {
     InputStream body = ex.body;
     long remaining = length;
@@ -341,7 +359,7 @@ final class Attempt {
         policy.waited(t1 - t0);
         if (position + n - durable(f) >= window) {
           flushAt = policy.started(position, t1);
-          checkpoint(f, ch, position);
+          checkpoint(f, ch, position, false);
           policy.waited(System.nanoTime() - t1);
         }
         lastCheckpoint = now;
@@ -354,14 +372,9 @@ final class Attempt {
           flushAt = policy.started(position, System.nanoTime());
         }
       }
-      ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
       final long pos = position;
-      local(() -> {
-        long p = pos;
-        while (b.hasRemaining()) {
-          p += ch.write(b, p);
-        }
-      }, f);
+      final int len = n;
+      local(() -> ch.write(buffer, 0, len, pos), f);
       position += n;
       remaining -= n;
       boolean first = !progressed;
@@ -378,6 +391,8 @@ final class Attempt {
       }
     }
     awaitFlush();
+    final long end = position;
+    local(() -> ch.writeOut(end, true), f); // bytes staged for direct I/O go to the file now
     ex.finished();
   }
 
@@ -391,11 +406,11 @@ final class Attempt {
     }
   }
 
-  private void startFlush(FileEntry f, FileChannel ch, long position) {
+  private void startFlush(FileEntry f, TempFile ch, long position) {
     try {
       pendingFlush = engine.flusher.submit(() -> {
         try {
-          checkpoint(f, ch, position);
+          checkpoint(f, ch, position, false);
         } catch (TransferException e) {
           flushError = e;
         }
@@ -432,26 +447,41 @@ final class Attempt {
     }
   }
 
+  /** Waits for a background flush without rethrowing its failure. */
+  private void settleFlush() {
+    try {
+      awaitFlush();
+    } catch (TransferException e) {
+      // the failure being handled comes first
+    }
+  }
+
   /** On the way out after a failure or stop: wait for the background flush, then force the rest. */
-  private void finalCheckpoint(FileEntry f, FileChannel ch, long position) throws TransferException {
+  private void finalCheckpoint(FileEntry f, TempFile ch, long position) throws TransferException {
     awaitFlush();
-    checkpoint(f, ch, position);
+    checkpoint(f, ch, position, true);
   }
 
   private HttpSession session(HttpSession.Exchange ex) {
     return ex.outer();
   }
 
-  /** Forces the written bytes to disk, then records them as durable in the state file. */
-  private void checkpoint(FileEntry f, FileChannel ch, long position) throws TransferException {
+  /**
+   * Forces the written bytes to disk, then records them as durable in the state file. {@code exact}
+   * when no append runs (see {@link TempFile#force}).
+   */
+  private void checkpoint(FileEntry f, TempFile ch, long position, boolean exact) throws TransferException {
     boolean advance;
     synchronized (engine.lock) {
       advance = position > f.durable;
     }
     if (!advance) {
+      if (exact) {
+        local(() -> ch.force(position, true), f);
+      }
       return;
     }
-    local(() -> ch.force(false), f);
+    local(() -> ch.force(position, exact), f);
     synchronized (engine.lock) {
       if (f.written >= position && position > f.durable) {
         f.durable = position;
@@ -466,11 +496,11 @@ final class Attempt {
     }
   }
 
-  private FileChannel openTemp(FileEntry f) throws TransferException {
+  private TempFile openTemp(FileEntry f) throws TransferException {
     try {
-      FileChannel ch = FileChannel.open(f.temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.READ);
-      try {
+      long start;
+      try (FileChannel ch = FileChannel.open(f.temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.READ)) {
         Engine.hide(f.temp);
         long len = ch.size();
         boolean restart = false;
@@ -480,23 +510,43 @@ final class Attempt {
             f.restart();
             restart = true;
           }
-          // drop bytes beyond the durable/written offset (a crash may have left some)
-          if (len > f.written) {
-            ch.truncate(f.written);
-          }
+          start = f.written;
         }
         if (restart) {
           ch.truncate(0);
           engine.persist(job);
         }
-        return ch;
-      } catch (IOException e) {
-        ch.close();
-        throw e;
       }
+      // bytes beyond the durable/written offset (a crash may have left some) are cut off here
+      return TempFile.open(f.temp, start, ring(f), align);
     } catch (IOException e) {
       throw local(e, f);
     }
+  }
+
+  private @Nullable ByteBuffer ring;
+  private int align;
+
+  /** The staging ring for direct I/O into {@code f}'s temp file; null for buffered writes. */
+  private @Nullable ByteBuffer ring(FileEntry f) {
+    if (!engine.directWrites || engine.durabilityBytes < TempFile.MIN_DIRECT_WINDOW) {
+      return null;
+    }
+    Path dir = f.temp.toAbsolutePath().getParent();
+    int a = dir == null ? 0 : TempFile.directAlignment(dir);
+    if (a == 0) {
+      return null;
+    }
+    ByteBuffer r = ring;
+    if (r == null || align != a) {
+      if (r != null) {
+        engine.giveRing(r);
+      }
+      r = engine.takeRing(a);
+      ring = r;
+      align = a;
+    }
+    return r;
   }
 
   interface IoAction {

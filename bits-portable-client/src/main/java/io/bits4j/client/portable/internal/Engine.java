@@ -64,7 +64,7 @@ public final class Engine implements AutoCloseable {
   /** Engine settings. */
   public record Config(Path stateDirectory, Scheduler scheduler, int workers, long bandwidthLimit,
       HttpSession.Net net, Duration timeSlice, long durabilityBytes, Duration durabilityInterval,
-      boolean transfers) {}
+      boolean transfers, boolean directWrites) {}
 
   final Object lock = new Object();
   final Scheduler scheduler;
@@ -72,6 +72,8 @@ public final class Engine implements AutoCloseable {
   final @Nullable BandwidthLimiter limiter;
   final long durabilityBytes;
   final Duration durabilityInterval;
+  /** Whether temp files are written with direct I/O where the file system allows (see {@link TempFile}). */
+  final boolean directWrites;
   private final Duration timeSlice;
   private final int workerCount;
   private final boolean transfers;
@@ -83,6 +85,9 @@ public final class Engine implements AutoCloseable {
   private volatile @Nullable Thread notifierThread;
   /** Background forcing of received data (see {@link Attempt}). */
   final ExecutorService flusher;
+  /** Staging rings for direct writes, reused by transfers (see {@link TempFile}); at most one per worker. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<java.nio.ByteBuffer> rings =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   /** How transfers run their checkpoints, chosen by trying both ways (see {@link CheckpointPolicy}). */
   final CheckpointPolicy checkpoints = new CheckpointPolicy();
   private final AtomicBoolean dispatchPending = new AtomicBoolean();
@@ -98,6 +103,7 @@ public final class Engine implements AutoCloseable {
     this.limiter = config.bandwidthLimit() > 0 ? new BandwidthLimiter(scheduler, config.bandwidthLimit()) : null;
     this.durabilityBytes = config.durabilityBytes();
     this.durabilityInterval = config.durabilityInterval();
+    this.directWrites = config.directWrites();
     this.timeSlice = config.timeSlice();
     this.workerCount = config.workers();
     this.transfers = config.transfers();
@@ -979,6 +985,24 @@ public final class Engine implements AutoCloseable {
     } catch (InterruptedException ie) {
       e.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A staging ring for direct writes aligned to {@code align}: a pooled one, or a new one. */
+  java.nio.ByteBuffer takeRing(int align) {
+    for (java.util.Iterator<java.nio.ByteBuffer> it = rings.iterator(); it.hasNext();) {
+      java.nio.ByteBuffer r = it.next();
+      if (r.alignmentOffset(0, align) == 0 && rings.remove(r)) {
+        return r;
+      }
+    }
+    return TempFile.allocateRing(durabilityBytes, align);
+  }
+
+  /** Returns a ring from {@link #takeRing} for another transfer. */
+  void giveRing(java.nio.ByteBuffer ring) {
+    if (rings.size() < workerCount) {
+      rings.add(ring);
     }
   }
 }
