@@ -15,7 +15,9 @@ import java.util.SplittableRandom;
  * What one checkpoint of the portable client costs on a disk, without the network: appends
  * {@code MIB} MiB to a file and forces it ({@code fdatasync}), then writes a small state file,
  * forces it and renames it over the previous one — the disk work of one checkpoint — {@code COUNT}
- * times, and prints the percentiles of the whole step and of its two parts. A diagnostic for
+ * times, and prints the percentiles of the whole step and of its two parts; once with buffered
+ * writes and once with direct I/O ({@code O_DIRECT}, as the client writes where the file system
+ * allows; skipped where it does not). A diagnostic for
  * {@code bench/get-bench.sh}: {@code bits get} pays this a few hundred times per GiB, {@code curl
  * -o F && sync F} once, so a run's ratio follows what this prints at the time.
  *
@@ -50,21 +52,39 @@ public final class FlushProbe {
     }
     byte[] chunk = new byte[mib << 20];
     new SplittableRandom(count).nextBytes(chunk);
+    probe(dir, count, mib, chunk, false);
+    probe(dir, count, mib, chunk, true);
+  }
+
+  private static void probe(Path dir, int count, int mib, byte[] chunk, boolean direct) throws IOException {
     long[] data = new long[count];
     long[] state = new long[count];
     long[] step = new long[count];
     Path file = dir.resolve("flush-probe.data");
     Path stateFile = dir.resolve("flush-probe.state");
     Path stateTmp = dir.resolve("flush-probe.state.tmp");
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    ByteBuffer aligned = ByteBuffer.allocateDirect(chunk.length + 8192).alignedSlice(4096);
+    aligned.put(chunk);
+    Files.deleteIfExists(file);
+    FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+    FileChannel opened;
+    try {
+      opened = direct
+          ? FileChannel.open(file, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT)
+          : FileChannel.open(file, StandardOpenOption.WRITE);
+    } catch (IOException | UnsupportedOperationException e) {
+      System.out.println("direct I/O: not available in " + dir + " (" + e + ")");
+      Files.deleteIfExists(file);
+      return;
+    }
+    try (FileChannel ch = opened) {
       long position = 0;
       for (int i = 0; i < count; i++) {
-        ByteBuffer b = ByteBuffer.wrap(chunk);
+        ByteBuffer b = direct ? aligned.clear() : ByteBuffer.wrap(chunk);
+        long t0 = System.nanoTime(); // the write counts: with direct I/O it is the device's write
         while (b.hasRemaining()) {
           position += ch.write(b, position);
         }
-        long t0 = System.nanoTime();
         ch.force(false);
         long t1 = System.nanoTime();
         writeState(stateTmp, stateFile, position);
@@ -82,9 +102,9 @@ public final class FlushProbe {
     Percentiles d = new Percentiles(data);
     Percentiles s = new Percentiles(state);
     System.out.printf(Locale.ROOT,
-        "%d x (%d MiB + fdatasync, state file + fsync + rename): step p50 %.2f p90 %.2f max %.2f ms"
+        "%-8s %d x (write %d MiB + fdatasync, state file + fsync + rename): step p50 %.2f p90 %.2f max %.2f ms"
             + " (data p50 %.2f, state p50 %.2f); %.0f ms in all%n",
-        count, mib, ms(all.at(50)), ms(all.at(90)), ms(all.at(100)), ms(d.at(50)), ms(s.at(50)),
+        direct ? "direct" : "buffered", count, mib, ms(all.at(50)), ms(all.at(90)), ms(all.at(100)), ms(d.at(50)), ms(s.at(50)),
         ms(all.totalNanos()));
   }
 

@@ -324,6 +324,10 @@ final class Attempt {
     long window = engine.durabilityBytes;
     CheckpointPolicy.Tracker policy = engine.checkpoints.track(window, position, System.nanoTime());
     long flushAt = policy.threshold();
+    // with direct I/O, staged bytes go to the file in the background in pieces of this size
+    // between checkpoints (as the kernel's writeback would), so that a checkpoint has little left
+    // to write besides forcing the file and the state
+    long writeOutEvery = Math.max(TempFile.MIN_ALIGN, window / 8);
     while (remaining > 0) {
       if (run.stop) {
         ex.abandon();
@@ -370,6 +374,8 @@ final class Attempt {
           startFlush(f, ch, position);
           lastCheckpoint = now;
           flushAt = policy.started(position, System.nanoTime());
+        } else if (ch.direct() && position - ch.inFile() >= writeOutEvery) {
+          startWriteOut(f, ch, position);
         }
       }
       final long pos = position;
@@ -444,6 +450,21 @@ final class Attempt {
     if (e != null) {
       flushError = null;
       throw e;
+    }
+  }
+
+  /** Writes the whole staged blocks before {@code position} to the file in the background, unforced. */
+  private void startWriteOut(FileEntry f, TempFile ch, long position) {
+    try {
+      pendingFlush = engine.flusher.submit(() -> {
+        try {
+          ch.writeOutBlocks(position);
+        } catch (IOException e) {
+          flushError = local(e, f);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      pendingFlush = null; // closing: the final checkpoint covers it
     }
   }
 

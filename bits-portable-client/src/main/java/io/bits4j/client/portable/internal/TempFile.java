@@ -239,6 +239,19 @@ final class TempFile implements Closeable {
     }
   }
 
+  /**
+   * Writes the whole staged blocks before {@code position} into the file, unforced (a no-op when
+   * buffered); may run while the transfer appends beyond {@code position}.
+   */
+  void writeOutBlocks(long position) throws IOException {
+    if (ring != null) {
+      long blocks = position - position % align;
+      if (blocks > flushed) {
+        writeOut(blocks, false);
+      }
+    }
+  }
+
   /** The offset up to which the file holds the appended bytes. */
   long inFile() {
     return ring == null ? appended : flushed;
