@@ -497,9 +497,6 @@ final class Attempt {
       advance = position > f.durable;
     }
     if (!advance) {
-      if (exact) {
-        local(() -> ch.force(position, true), f);
-      }
       return;
     }
     local(() -> ch.force(position, exact), f);
@@ -539,7 +536,8 @@ final class Attempt {
         }
       }
       // bytes beyond the durable/written offset (a crash may have left some) are cut off here
-      return TempFile.open(f.temp, start, ring(f), align);
+      ByteBuffer r = ring(f);
+      return TempFile.open(f.temp, start, r, r == null ? 0 : align);
     } catch (IOException e) {
       throw local(e, f);
     }
@@ -547,6 +545,9 @@ final class Attempt {
 
   private @Nullable ByteBuffer ring;
   private int align;
+  /** The directory whose alignment was looked up last (a file store lookup reads the mount table). */
+  private @Nullable Path alignDir;
+  private int dirAlign;
 
   /** The staging ring for direct I/O into {@code f}'s temp file; null for buffered writes. */
   private @Nullable ByteBuffer ring(FileEntry f) {
@@ -554,7 +555,11 @@ final class Attempt {
       return null;
     }
     Path dir = f.temp.toAbsolutePath().getParent();
-    int a = dir == null ? 0 : TempFile.directAlignment(dir);
+    if (dir != null && !dir.equals(alignDir)) {
+      dirAlign = TempFile.directAlignment(dir);
+      alignDir = dir;
+    }
+    int a = dir == null ? 0 : dirAlign;
     if (a == 0) {
       return null;
     }

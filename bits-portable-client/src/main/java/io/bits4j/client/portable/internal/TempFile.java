@@ -47,7 +47,7 @@ final class TempFile implements Closeable {
   static final long MIN_DIRECT_WINDOW = 256 * 1024;
 
   private final Path path;
-  private FileChannel ch;
+  private final FileChannel ch;
   /** Block size for direct I/O; 0 when buffered. */
   private final int align;
   private final @Nullable ByteBuffer ring;
