@@ -51,6 +51,10 @@ final class TempFile implements Closeable {
   /** Block size for direct I/O; 0 when buffered. */
   private final int align;
   private final @Nullable ByteBuffer ring;
+  /** The ring's staging capacity (a multiple of {@code align}); 0 when buffered. */
+  private final int cap;
+  /** One block after the ring's staging part: a partial last block is copied here to be written. */
+  private final @Nullable ByteBuffer scratch;
   /** File offset up to which bytes were appended. Written by the transfer's thread only. */
   private volatile long appended;
   /** File offset up to which the file holds real data (written by a checkpoint). */
@@ -63,15 +67,20 @@ final class TempFile implements Closeable {
     this.ch = ch;
     this.align = align;
     this.ring = ring;
+    this.cap = ring == null ? 0 : ring.capacity() - align;
+    this.scratch = ring == null ? null : ring.slice(cap, align);
     this.appended = start;
     this.flushed = start;
     this.fileEnd = fileEnd;
   }
 
-  /** Allocates a staging ring for direct I/O with this window; one serves any number of files in turn. */
+  /**
+   * Allocates a staging ring for direct I/O with this window (its {@link #ringCapacity staging
+   * part} and one block more); one serves any number of files in turn.
+   */
   static ByteBuffer allocateRing(long window, int align) {
     int cap = ringCapacity(window, align);
-    return ByteBuffer.allocateDirect(cap + align).alignedSlice(align);
+    return ByteBuffer.allocateDirect(cap + 2 * align).alignedSlice(align).slice(0, cap + align);
   }
 
   /** The window rounded up to whole blocks, plus two blocks: the staged bytes never exceed it. */
@@ -138,7 +147,7 @@ final class TempFile implements Closeable {
     try {
       // Probe: read the block holding `start` into the ring (the part before `start` is needed
       // there anyway: the next checkpoint rewrites that block) and write it back in place.
-      int cap = ring.capacity();
+      int cap = ring.capacity() - align;
       long block = start - start % align;
       int index = (int) (block % cap);
       ByteBuffer b = ring.duplicate();
@@ -180,7 +189,6 @@ final class TempFile implements Closeable {
         p += ch.write(src, p);
       }
     } else {
-      int cap = r.capacity();
       long keep = flushed - flushed % align;
       if (position + len - keep > cap) {
         // the window keeps this from happening; never overwrite bytes that are not in the file yet
@@ -197,10 +205,10 @@ final class TempFile implements Closeable {
   }
 
   /**
-   * Makes the bytes before {@code position} durable (forced to the device). With {@code exact},
-   * called with no append running, the file is also cut to exactly {@code position}; otherwise a
-   * direct write may leave the rest of the last block beyond it, which the next checkpoint
-   * overwrites.
+   * Makes the bytes before {@code position} durable (forced to the device); safe while the
+   * transfer appends beyond {@code position}. With {@code exact}, called with no append running,
+   * the file is also cut to exactly {@code position}; otherwise a direct write of a partial last
+   * block leaves zeros up to the block's end, which later writes overwrite.
    */
   void force(long position, boolean exact) throws IOException {
     writeOut(position, exact);
@@ -209,33 +217,49 @@ final class TempFile implements Closeable {
 
   /**
    * Writes the bytes before {@code position} into the file without forcing them (a no-op when
-   * buffered: they are there already); {@code exact} as for {@link #force}.
+   * buffered: they are there already); {@code exact} as for {@link #force}. Whole blocks are
+   * written straight from the ring: the transfer appends only beyond {@code position}, so none of
+   * them changes while the device reads it. A partial last block is copied out first and written
+   * with zeros after {@code position}.
    */
   void writeOut(long position, boolean exact) throws IOException {
     ByteBuffer r = ring;
-    if (r != null && position > flushed) {
+    ByteBuffer t = scratch;
+    if (r != null && t != null && position > flushed) {
       if (position > appended) {
         throw new IllegalStateException("write out to " + position + ", end is " + appended);
       }
-      int cap = r.capacity();
       long from = flushed - flushed % align;
-      long to = position + (align - position % align) % align;
-      long p = from;
-      while (p < to) {
+      long whole = position - position % align;
+      for (long p = from; p < whole;) {
         int index = (int) (p % cap);
-        int n = (int) Math.min(to - p, cap - index);
-        ByteBuffer s = r.slice(index, n);
-        while (s.hasRemaining()) {
-          ch.write(s, p + s.position());
-        }
+        int n = (int) Math.min(whole - p, cap - index);
+        writeFully(r.slice(index, n), p);
         p += n;
       }
+      long end = whole;
+      if (whole < position) {
+        int n = (int) (position - whole);
+        t.put(0, r, (int) (whole % cap), n);
+        t.put(n, ZEROS, 0, align - n);
+        writeFully(t.duplicate().clear(), whole);
+        end = whole + align;
+      }
       flushed = position;
-      fileEnd = Math.max(fileEnd, to);
+      fileEnd = Math.max(fileEnd, end);
     }
     if (exact && fileEnd > position && position >= flushed) {
       ch.truncate(position);
       fileEnd = position;
+    }
+  }
+
+  private static final byte[] ZEROS = new byte[64 * 1024];
+
+  private void writeFully(ByteBuffer b, long position) throws IOException {
+    int start = b.position();
+    while (b.hasRemaining()) {
+      ch.write(b, position + b.position() - start);
     }
   }
 

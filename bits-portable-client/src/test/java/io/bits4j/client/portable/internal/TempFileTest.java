@@ -157,6 +157,25 @@ class TempFileTest {
   }
 
   @Test
+  void aPartialLastBlockIsWrittenFromACopyWithZerosAfterTheForcedOffset() throws Exception {
+    byte[] data = random(5000, 13);
+    Path p = tmp.resolve("h.tmp");
+    try (TempFile f = open(p, 0, true)) {
+      assumeTrue(f.direct(), "direct I/O is not available in " + tmp);
+      f.write(data, 0, data.length, 0);
+      // appends beyond 3000 exist in the ring's block, as when the transfer runs on during a
+      // background checkpoint: the file gets bytes up to 3000 and zeros, never those appends
+      f.force(3000, false);
+      byte[] onDisk = Files.readAllBytes(p);
+      assertThat(onDisk).hasSize(TempFile.directAlignment(tmp));
+      assertThat(Arrays.copyOf(onDisk, 3000)).isEqualTo(Arrays.copyOf(data, 3000));
+      assertThat(Arrays.copyOfRange(onDisk, 3000, onDisk.length)).containsOnly((byte) 0);
+      f.force(data.length, true);
+    }
+    assertThat(Files.readAllBytes(p)).isEqualTo(data);
+  }
+
+  @Test
   void neverOverwritesStagedBytesThatAreNotInTheFile() throws Exception {
     Path p = tmp.resolve("e.tmp");
     try (TempFile f = open(p, 0, true)) {
