@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li><b>direct</b> (where the file system allows it): received bytes are staged in an aligned
- *       ring of {@link #ringCapacity(long, int) the durability window plus two blocks}, and a
- *       checkpoint writes the staged blocks with direct I/O ({@code O_DIRECT}), then forces the
- *       file. The data never passes through the page cache: one copy less per byte, nothing for the
+ *       ring of {@link #ringCapacity(long, int) the durability window plus two blocks}; whole
+ *       blocks go to the file with direct I/O ({@code O_DIRECT}) in the background ({@link
+ *       #writeOutBlocks}) and at each checkpoint, which then forces the file. The data never passes through the page cache: one copy less per byte, nothing for the
  *       kernel to write back later, no memory taken from the machine's cache for a file nobody
  *       reads until it is complete, and a {@code fdatasync} that only has metadata left to do.
  *       (On virtual machines whose host takes back free guest memory, filling the page cache with
@@ -34,10 +34,10 @@ import org.jspecify.annotations.Nullable;
  * until a checkpoint writes them, exactly as unforced bytes in the page cache would not survive a
  * power cut; a crash of the process loses at most the window, as before.
  *
- * <p>Threads: {@link #write} runs on the transfer's thread; {@link #force} runs on the transfer's
- * thread or, for background checkpoints, on a flusher thread while the transfer keeps appending
- * beyond the forced offset. At most one {@code force} runs at a time (the transfer awaits a
- * background checkpoint before starting another or forcing itself).
+ * <p>Threads: {@link #write} runs on the transfer's thread; {@link #force} and {@link
+ * #writeOutBlocks} run on the transfer's thread or on a flusher thread while the transfer keeps
+ * appending beyond the given offset. At most one of them runs at a time (the transfer awaits a
+ * background task before starting another or forcing itself).
  */
 final class TempFile implements Closeable {
   private static final System.Logger LOG = System.getLogger(TempFile.class.getName());
