@@ -570,7 +570,7 @@ final class Attempt {
       }
       r = engine.takeRing(a);
       ring = r;
-      align = a;
+      align = r == null ? 0 : a;
     }
     return r;
   }

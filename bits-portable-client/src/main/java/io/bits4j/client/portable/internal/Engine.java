@@ -988,15 +988,26 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** A staging ring for direct writes aligned to {@code align}: a pooled one, or a new one. */
-  java.nio.ByteBuffer takeRing(int align) {
+  /**
+   * A staging ring for direct writes aligned to {@code align}: a pooled one, or a new one; null if
+   * the JVM's direct memory is exhausted (the transfer then writes through the page cache).
+   */
+  java.nio.@Nullable ByteBuffer takeRing(int align) {
     for (java.util.Iterator<java.nio.ByteBuffer> it = rings.iterator(); it.hasNext();) {
       java.nio.ByteBuffer r = it.next();
       if (r.alignmentOffset(0, align) == 0 && rings.remove(r)) {
         return r;
       }
     }
-    return TempFile.allocateRing(durabilityBytes, align);
+    try {
+      return TempFile.allocateRing(durabilityBytes, align);
+    } catch (OutOfMemoryError e) {
+      // "Direct buffer memory" (-XX:MaxDirectMemorySize, by default the heap's maximum): the JDK
+      // has already collected and retried; buffered writes need no native buffer
+      LOG.log(System.Logger.Level.WARNING, "no direct memory for a " + (durabilityBytes >> 10)
+          + " KiB write buffer; writing through the page cache: " + e.getMessage());
+      return null;
+    }
   }
 
   /** Returns a ring from {@link #takeRing} for another transfer. */
