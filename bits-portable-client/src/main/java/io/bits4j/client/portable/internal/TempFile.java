@@ -46,7 +46,6 @@ final class TempFile implements Closeable {
   /** Direct I/O is used for windows of at least this many bytes. */
   static final long MIN_DIRECT_WINDOW = 256 * 1024;
 
-  private final Path path;
   private final FileChannel ch;
   /** Block size for direct I/O; 0 when buffered. */
   private final int align;
@@ -62,8 +61,7 @@ final class TempFile implements Closeable {
   /** The file's length as this object left it (direct writes round up to a block). */
   private long fileEnd;
 
-  private TempFile(Path path, FileChannel ch, int align, @Nullable ByteBuffer ring, long start, long fileEnd) {
-    this.path = path;
+  private TempFile(FileChannel ch, int align, @Nullable ByteBuffer ring, long start, long fileEnd) {
     this.ch = ch;
     this.align = align;
     this.ring = ring;
@@ -129,7 +127,7 @@ final class TempFile implements Closeable {
       ch.close();
       throw e;
     }
-    return new TempFile(path, ch, 0, null, start, start);
+    return new TempFile(ch, 0, null, start, start);
   }
 
   private static @Nullable TempFile tryDirect(Path path, long start, ByteBuffer ring, int align) throws IOException {
@@ -158,7 +156,7 @@ final class TempFile implements Closeable {
         ch.write(b, block + b.position() - index);
       }
       ch.truncate(start);
-      return new TempFile(path, ch, align, ring, start, start);
+      return new TempFile(ch, align, ring, start, start);
     } catch (IOException e) {
       ch.close();
       LOG.log(System.Logger.Level.DEBUG, () -> "direct I/O refused for " + path + ": " + e);
@@ -288,10 +286,6 @@ final class TempFile implements Closeable {
     appended = 0;
     flushed = 0;
     fileEnd = 0;
-  }
-
-  Path path() {
-    return path;
   }
 
   @Override
