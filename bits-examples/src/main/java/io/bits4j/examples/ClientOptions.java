@@ -31,7 +31,13 @@ final class ClientOptions {
    *     persisted downloads
    */
   PortableBitsClient open(boolean transfers) {
-    PortableBitsClient.Builder b = PortableBitsClient.builder().stateDirectory(stateDirectory()).transfers(transfers);
+    return open(transfers, true);
+  }
+
+  /** As {@link #open(boolean)}, with the client's {@code directWrites} setting. */
+  PortableBitsClient open(boolean transfers, boolean directWrites) {
+    PortableBitsClient.Builder b = PortableBitsClient.builder().stateDirectory(stateDirectory()).transfers(transfers)
+        .directWrites(directWrites);
     if (trust != null) {
       b.trustStore(trustStore(TlsIdentity.readCertificates(trust)));
     }

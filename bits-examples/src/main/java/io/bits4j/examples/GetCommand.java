@@ -85,6 +85,10 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--progress", paramLabel = "MODE", description = "bar, lines or none (default: bar on a terminal, lines otherwise).")
   @Nullable String progressMode;
 
+  @Option(names = "--buffered-writes",
+      description = "Write through the page cache instead of with direct I/O (for disks limited by their I/O count).")
+  boolean bufferedWrites;
+
   /** How long one wait for the job to settle lasts before the progress display is refreshed. */
   private static final long TICK_MILLIS = 200;
 
@@ -97,7 +101,7 @@ final class GetCommand implements Callable<Integer> {
     JobSpec.checkRemoteUrl(url);
     Optional<Credentials[]> creds = credentials();
     Optional<ClientCertificate> cert = clientCertificate();
-    try (PortableBitsClient bits = client.open(true)) {
+    try (PortableBitsClient bits = client.open(true, !bufferedWrites)) {
       ClientJob job = findJob(bits, destination).orElse(null);
       if (job != null) {
         out.println("resuming job " + job.id() + " (" + job.state() + ", " + job.progress() + ")");

@@ -16,11 +16,15 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GetCommandTest {
   @TempDir Path dir;
@@ -53,13 +57,18 @@ class GetCommandTest {
     return BitsCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
   }
 
-  @Test
-  void downloadsCompletesAndLeavesNoJob() throws Exception {
+  @ParameterizedTest(name = "buffered writes: {0}")
+  @ValueSource(booleans = {false, true})
+  void downloadsCompletesAndLeavesNoJob(boolean buffered) throws Exception {
     Path dest = dir.resolve("out/dest.bin");
     Files.createDirectories(dest.getParent());
     Path state = dir.resolve("state");
-    assertThat(bits("get", url.toString(), dest.toString(), "--state-dir", state.toString(), "--progress", "lines"))
-        .as(err.toString()).isZero();
+    List<String> args = new ArrayList<>(List.of("get", url.toString(), dest.toString(), "--state-dir", state.toString(),
+        "--progress", "lines"));
+    if (buffered) {
+      args.add("--buffered-writes");
+    }
+    assertThat(bits(args.toArray(new String[0]))).as(err.toString()).isZero();
     assertThat(Files.readAllBytes(dest)).isEqualTo(content);
     assertThat(out.toString()).contains("100.0% 3,000,000/3,000,000 bytes").contains("complete: " + dest);
     try (PortableBitsClient c = PortableBitsClient.builder().stateDirectory(state).build()) {
