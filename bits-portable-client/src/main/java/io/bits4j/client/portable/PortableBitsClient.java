@@ -260,9 +260,11 @@ public final class PortableBitsClient implements BitsClient {
      * buffer of the durability window per transfer (about 4 MiB of native memory) and written
      * straight to the disk at each checkpoint, bypassing the page cache: less copying, nothing left
      * for the kernel to write back, and the machine's file cache is not filled with downloads
-     * nobody reads yet. Where direct I/O is refused (tmpfs, some network file systems) or the
-     * durability window is under 256 KiB, files are written through the page cache, as with
-     * {@code false}. Durability is the same either way.
+     * nobody reads yet. Where direct I/O is refused (tmpfs on older kernels, some network file
+     * systems), the durability window is under 256 KiB or the JVM's direct memory is exhausted,
+     * files are written through the page cache, as with {@code false}. Durability is the same
+     * either way. On disks limited by their number of I/O requests rather than bytes, {@code false}
+     * can be faster: direct writes made about 15 % more requests per GiB where this was measured.
      */
     public Builder directWrites(boolean enabled) {
       this.directWrites = enabled;
