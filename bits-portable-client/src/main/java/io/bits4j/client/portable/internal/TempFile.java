@@ -131,9 +131,9 @@ final class TempFile implements Closeable {
   }
 
   private static @Nullable TempFile tryDirect(Path path, long start, ByteBuffer ring, int align) throws IOException {
-    // create the file the ordinary way first: an error here is a real one, not a refusal of O_DIRECT
-    FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
-    Set<OpenOption> options = Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ,
+    // any failure here means "not direct": a real error (no permission, no space) shows again
+    // when the caller opens the file the ordinary way
+    Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ,
         com.sun.nio.file.ExtendedOpenOption.DIRECT);
     FileChannel ch;
     try {

@@ -142,7 +142,7 @@ class TempFileTest {
   }
 
   @Test
-  void writeOutPutsStagedBytesInTheFileWithoutForcing() throws Exception {
+  void writeOutPutsStagedBytesInTheFile() throws Exception {
     byte[] data = random(10_000, 9);
     Path p = tmp.resolve("d.tmp");
     try (TempFile f = open(p, 0, true)) {
