@@ -29,9 +29,13 @@ class RobustnessTest {
             .withMaxConnections(20))
         .build();
     port = TestSupport.freePort();
-    server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/R"))
-        .host("f.bin", TestSupport.file(dir, "f.bin", 100), AccessPolicy.NONE);
+    var group = server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/R"));
+    group.host("f.bin", TestSupport.file(dir, "f.bin", 100), AccessPolicy.NONE);
+    group.host("big.bin", TestSupport.sparse(dir, "big.bin", BIG), AccessPolicy.NONE);
   }
+
+  /** Far more than loopback's socket buffers hold, so a reader that stops leaves the server stuck. */
+  static final long BIG = 256L << 20;
 
   @AfterAll
   static void stop() throws IOException {
@@ -90,6 +94,35 @@ class RobustnessTest {
       long t0 = System.nanoTime();
       assertThat(c.closedByPeer()).isTrue();
       assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(10_000);
+    }
+  }
+
+  @Test
+  void aResponseWhoseReaderStopsTakingBytesIsCutAfterTheIdleTimeout() throws Exception {
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.sendRaw("GET /R/big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      Thread.sleep(2_000); // the client stalls: 2.5 idle timeouts without taking a byte
+      long got = c.drain(); // what the socket buffers held, then the end
+      assertThat(got).isPositive().isLessThan(BIG);
+    }
+  }
+
+  @Test
+  void aSlowButSteadyReaderKeepsItsConnectionBeyondTheIdleTimeout() throws Exception {
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.sendRaw("GET /R/big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      long got = 0;
+      long t0 = System.nanoTime();
+      // 3 idle timeouts in which the server can only write as fast as this reader takes (10 MB/s:
+      // slow enough to keep the socket buffers full, fast enough that the server's sendfile
+      // moves between two of its idle checks)
+      while (System.nanoTime() - t0 < 2_400_000_000L) {
+        long n = c.drain(1 << 20);
+        assertThat(n).as("read at %d ms", (System.nanoTime() - t0) / 1_000_000).isEqualTo(1 << 20);
+        got += n;
+        Thread.sleep(100);
+      }
+      assertThat(got).isLessThan(BIG);
     }
   }
 

@@ -8,27 +8,21 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.stream.ChunkedWriteHandler;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -40,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +64,18 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   /** Pipelined requests a connection may have waiting; more closes it. */
   private static final int MAX_WAITING = 256;
   private static final int THROTTLED_CHUNK = 16 * 1024;
-  private static final io.netty.handler.codec.http.HttpHeadersFactory TRUSTED_HEADERS =
-      io.netty.handler.codec.http.DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+  /**
+   * The request headers the range engine asks for, as Netty's names: an {@link AsciiString}
+   * carries its case-insensitive hash, a {@code String} name is hashed again on every lookup.
+   */
+  private static final Map<String, AsciiString> ENGINE_HEADERS = Map.of(
+      "If-Match", HttpHeaderNames.IF_MATCH,
+      "If-None-Match", HttpHeaderNames.IF_NONE_MATCH,
+      "If-Modified-Since", HttpHeaderNames.IF_MODIFIED_SINCE,
+      "If-Unmodified-Since", HttpHeaderNames.IF_UNMODIFIED_SINCE,
+      "Unless-Modified-Since", AsciiString.cached("unless-modified-since"),
+      "Range", HttpHeaderNames.RANGE,
+      "If-Range", HttpHeaderNames.IF_RANGE);
 
   private final ServerCore core;
   private final int port;
@@ -84,7 +89,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private boolean streaming;
   /** The file of a chain whose next region is scheduled (null otherwise), and that chain's end. */
   private @Nullable SharedFile chainFile;
-  private @Nullable Runnable chainFinish;
+  private @Nullable Consumer<ChannelFuture> chainFinish;
   private boolean draining;
   private boolean closing;
   private int inFlight;
@@ -125,18 +130,9 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
-      ctx.close();
-      return;
-    }
-    ctx.fireUserEventTriggered(evt);
-  }
-
-  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     SharedFile f = chainFile;
-    Runnable fin = chainFinish;
+    Consumer<ChannelFuture> fin = chainFinish;
     if (f != null && fin != null) {
       chainFile = null;
       chainFinish = null;
@@ -155,7 +151,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   /** Per-request context. */
   private final class Exchange {
     final HttpRequest req;
-    final long startNanos = System.nanoTime();
+    final long startNanos = ACCESS.isInfoEnabled() ? System.nanoTime() : 0;
     final boolean keepAlive;
     final boolean head;
     @Nullable GroupImpl group;
@@ -194,7 +190,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       HttpResponseStatus s = KNOWN_METHODS.contains(method)
           ? HttpResponseStatus.METHOD_NOT_ALLOWED : HttpResponseStatus.NOT_IMPLEMENTED;
       boolean hasBody = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
-      send(ctx, ex, simple(s, ex.head), hasBody || !ex.keepAlive, Map.of("Allow", "GET, HEAD"));
+      send(ctx, ex, s, hasBody || !ex.keepAlive, List.of(Map.entry("Allow", "GET, HEAD")));
       return;
     }
     List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);
@@ -276,7 +272,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (r.overloaded()) {
-      send(ctx, ex, simple(HttpResponseStatus.SERVICE_UNAVAILABLE, ex.head), !ex.keepAlive, Map.of("Retry-After", "1"));
+      send(ctx, ex, HttpResponseStatus.SERVICE_UNAVAILABLE, !ex.keepAlive, List.of(Map.entry("Retry-After", "1")));
       return;
     }
     Principal principal = r.principal();
@@ -287,11 +283,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         error(ctx, ex, HttpResponseStatus.FORBIDDEN, false);
         return;
       }
-      FullHttpResponse resp = simple(HttpResponseStatus.UNAUTHORIZED, ex.head);
+      List<Map.Entry<String, String>> extra = new java.util.ArrayList<>(challenges.size());
       for (String c : challenges) {
-        resp.headers().add(HttpHeaderNames.WWW_AUTHENTICATE, c);
+        extra.add(Map.entry("WWW-Authenticate", c));
       }
-      send(ctx, ex, resp, !ex.keepAlive, Map.of());
+      send(ctx, ex, HttpResponseStatus.UNAUTHORIZED, !ex.keepAlive, extra);
       return;
     }
     authorized(ctx, ex, file, principal);
@@ -308,7 +304,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     if (limit > 0) {
       if (g.active.incrementAndGet() > limit) {
         g.active.decrementAndGet();
-        send(ctx, ex, simple(HttpResponseStatus.SERVICE_UNAVAILABLE, ex.head), !ex.keepAlive, Map.of("Retry-After", "1"));
+        send(ctx, ex, HttpResponseStatus.SERVICE_UNAVAILABLE, !ex.keepAlive, List.of(Map.entry("Retry-After", "1")));
         return;
       }
     } else {
@@ -345,53 +341,58 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
     HttpHeaders reqHeaders = ex.req.headers();
     // most requests carry none of the conditional headers: no list is made for an absent one
-    RangeEngine.Plan plan = RangeEngine.plan(ex.head,
-        name -> reqHeaders.contains(name) ? reqHeaders.getAll(name) : List.of(), opened.rep(), HttpHandler::boundary);
-    // headers the range engine wrote itself need no validation pass
-    HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(plan.status()),
-        TRUSTED_HEADERS);
-    for (Map.Entry<String, String> h : plan.headers()) {
-      resp.headers().add(h.getKey(), h.getValue());
+    RangeEngine.Plan plan = RangeEngine.plan(ex.head, name -> {
+      CharSequence n = ENGINE_HEADERS.get(name);
+      if (n == null) {
+        n = name;
+      }
+      return reqHeaders.contains(n) ? reqHeaders.getAll(n) : List.of();
+    }, opened.rep(), HttpHandler::boundary);
+    ResponseHead head = new ResponseHead(ctx.alloc(), plan.status());
+    try {
+      for (Map.Entry<String, String> h : plan.headers()) {
+        head.add(h.getKey(), h.getValue());
+      }
+    } catch (RuntimeException e) {
+      opened.file().release();
+      throw e;
     }
-    common(resp, ex.keepAlive);
     inFlight++;
     timer.responding = true;
     boolean body = plan.sendBody() && !ex.head && plan.contentLength() > 0;
     TokenBucket bucket = g.bucket();
-    ctx.write(resp);
+    ChannelFuture last = ctx.write(head.end(System.currentTimeMillis() / 1000, ex.keepAlive));
     long bytes = body ? plan.contentLength() : 0;
     if (!body) {
       opened.file().release();
     } else if (!secure && bucket == null && plan.body().size() == 1
         && plan.body().get(0) instanceof RangeEngine.FileSlice s) {
       // the common case: zero-copy regions holding the descriptor (native sendfile with epoll)
-      if (s.length() <= SENDFILE_CHUNK) {
-        ctx.write(new SharedFileRegion(opened.file(), s.offset(), s.length()))
-            .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-      } else {
+      if (s.length() > SENDFILE_CHUNK) {
         streaming = true; // requests read meanwhile wait (and stop reading) as behind a busy response
         sendChain(ctx, opened.file(), s.offset(), s.length(),
-            () -> finish(ctx, ex, g, plan.status(), plan.ranges(), bytes));
+            f -> finish(ctx, ex, g, plan.status(), plan.ranges(), bytes, f));
         if (!ex.keepAlive) {
           closing = true;
         }
         return true;
       }
+      last = ctx.write(new SharedFileRegion(opened.file(), s.offset(), s.length()));
     } else {
       SharedFile sf = opened.file();
       ChannelHandlerContext chunkedCtx = secure || bucket != null ? chunkedWriter(ctx) : ctx;
       try {
         for (RangeEngine.Segment seg : plan.body()) {
+          // a failed piece (file shrank) must cut the connection, never let the next one finish it short
+          last.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
           if (seg instanceof RangeEngine.Bytes b) {
-            ctx.write(Unpooled.wrappedBuffer(b.data()));
+            last = ctx.write(Unpooled.wrappedBuffer(b.data()));
           } else if (seg instanceof RangeEngine.FileSlice s) {
             if (!secure && bucket == null) {
-              ctx.write(new SliceRegion(sf, s.offset(), s.length())).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+              last = ctx.write(new SliceRegion(sf, s.offset(), s.length()));
             } else {
               int chunk = bucket == null ? TLS_CHUNK : (int) Math.min(THROTTLED_CHUNK, bucket.burst());
-              // a failed slice (file shrank) must cut the connection, never let the next write finish it short
-              ctx.write(new SliceInput(sf, s.offset(), s.length(), chunk, bucket, chunkedCtx))
-                  .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+              last = ctx.write(new SliceInput(sf, s.offset(), s.length(), chunk, bucket, chunkedCtx));
             }
           }
         }
@@ -399,7 +400,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         sf.release();
       }
     }
-    finish(ctx, ex, g, plan.status(), plan.ranges(), bytes);
+    ctx.flush();
+    finish(ctx, ex, g, plan.status(), plan.ranges(), bytes, last);
     if (!ex.keepAlive) {
       closing = true;
     }
@@ -408,17 +410,17 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
 
   /**
    * Sends {@code length} bytes of {@code file} from {@code offset} as regions of at most {@link
-   * #SENDFILE_CHUNK}, then runs {@code finish}. Each region after the first is written on the
-   * event loop's next turn after the one before it has gone out, so the loop polls its other
-   * connections in between (written from the completion listener, the next region would go out
-   * in the same flush, and Netty's re-queued flushes would keep the loop in its task queue for
-   * up to a second). Takes over the caller's reference to {@code file}.
+   * #SENDFILE_CHUNK}, then hands the last region's future to {@code finish}. Each region after
+   * the first is written on the event loop's next turn after the one before it has gone out, so
+   * the loop polls its other connections in between (written from the completion listener, the
+   * next region would go out in the same flush, and Netty's re-queued flushes would keep the loop
+   * in its task queue for up to a second). Takes over the caller's reference to {@code file}.
    */
-  private void sendChain(ChannelHandlerContext ctx, SharedFile file, long offset, long length, Runnable finish) {
+  private void sendChain(ChannelHandlerContext ctx, SharedFile file, long offset, long length,
+      Consumer<ChannelFuture> finish) {
     long n = Math.min(SENDFILE_CHUNK, length);
     if (n == length) {
-      ctx.write(new SharedFileRegion(file, offset, n)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-      endChain(ctx, finish);
+      endChain(ctx, finish, ctx.writeAndFlush(new SharedFileRegion(file, offset, n)));
       return;
     }
     file.retain();
@@ -453,21 +455,24 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** A chain that cannot go on: the connection is closed and the response ends as aborted. */
-  private void abandonChain(ChannelHandlerContext ctx, SharedFile file, Runnable finish) {
+  private void abandonChain(ChannelHandlerContext ctx, SharedFile file, Consumer<ChannelFuture> finish) {
     file.release();
     ctx.channel().close();
-    endChain(ctx, finish); // the last write fails on the closed channel: logged as aborted
+    endChain(ctx, finish, ctx.newFailedFuture(new ClosedChannelException()));
   }
 
-  private void endChain(ChannelHandlerContext ctx, Runnable finish) {
+  private void endChain(ChannelHandlerContext ctx, Consumer<ChannelFuture> finish, ChannelFuture last) {
     streaming = false;
-    finish.run();
+    finish.accept(last);
     drain(ctx);
   }
 
-  /** Ends a response: the last content, then (once sent) the group slot, counters, log line. */
-  private void finish(ChannelHandlerContext ctx, Exchange ex, GroupImpl g, int status, List<long[]> ranges, long bytes) {
-    ChannelFuture last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+  /**
+   * Ends a response once its last piece ({@code last}, written and flushed) has been sent: the
+   * group slot, counters, log line.
+   */
+  private void finish(ChannelHandlerContext ctx, Exchange ex, GroupImpl g, int status, List<long[]> ranges, long bytes,
+      ChannelFuture last) {
     last.addListener((ChannelFutureListener) f -> {
       g.active.decrementAndGet();
       inFlight--;
@@ -503,37 +508,32 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     return "bits4j" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
   }
 
-  private void common(HttpResponse resp, boolean keepAlive) {
-    resp.headers().set(HttpHeaderNames.DATE, HttpDates.format(System.currentTimeMillis() / 1000));
-    if (!keepAlive) {
-      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else {
-      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-    }
-  }
-
-  private static FullHttpResponse simple(HttpResponseStatus status, boolean head) {
-    byte[] text = (status.code() + " " + status.reasonPhrase() + "\n").getBytes(StandardCharsets.US_ASCII);
-    ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(text);
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=US-ASCII");
-    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, text.length);
-    return r;
-  }
-
   private void error(ChannelHandlerContext ctx, Exchange ex, HttpResponseStatus status, boolean close) {
-    send(ctx, ex, simple(status, ex.head), close || !ex.keepAlive, Map.of());
+    send(ctx, ex, status, close || !ex.keepAlive, List.of());
   }
 
-  private void send(ChannelHandlerContext ctx, Exchange ex, FullHttpResponse resp, boolean close, Map<String, String> extra) {
-    extra.forEach((k, v) -> resp.headers().set(k, v));
-    common(resp, !close);
-    GroupImpl g = ex.group;
-    int status = resp.status().code();
-    if (g != null) {
-      g.count(status, 0);
+  /**
+   * A response of the server's own: status, a one-line text body ("404 Not Found"; none for
+   * HEAD, which still gets its Content-Length), {@code extra} headers.
+   */
+  private void send(ChannelHandlerContext ctx, Exchange ex, HttpResponseStatus status, boolean close,
+      List<Map.Entry<String, String>> extra) {
+    byte[] text = (status.code() + " " + status.reasonPhrase() + "\n").getBytes(StandardCharsets.US_ASCII);
+    ResponseHead head = new ResponseHead(ctx.alloc(), status.code())
+        .add("Content-Type", "text/plain; charset=US-ASCII")
+        .add("Content-Length", Integer.toString(text.length));
+    for (Map.Entry<String, String> e : extra) {
+      head.add(e.getKey(), e.getValue());
     }
-    log(ex, status, List.of(), 0);
+    ByteBuf resp = head.end(System.currentTimeMillis() / 1000, !close);
+    if (!ex.head) {
+      resp.writeBytes(text);
+    }
+    GroupImpl g = ex.group;
+    if (g != null) {
+      g.count(status.code(), 0);
+    }
+    log(ex, status.code(), List.of(), 0);
     inFlight++;
     timer.responding = true;
     ChannelFuture f = ctx.writeAndFlush(resp);

@@ -25,14 +25,15 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.BindException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -289,10 +290,16 @@ public final class ServerCore implements AutoCloseable {
   }
 
   private Channel bind(InetSocketAddress address) {
-    ServerBootstrap b = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(channelClass)
-        .option(ChannelOption.SO_BACKLOG, 1024)
+    ServerBootstrap b = new ServerBootstrap().group(boss, workers);
+    if (nativeTransport && address.getAddress() instanceof Inet4Address v4 && !v4.isAnyLocalAddress()) {
+      // an IPv4 socket for an IPv4 address (wildcards keep the dual-stack default): Netty's
+      // default IPv6 socket serves it too, but every send and receive then passes through the
+      // IPv6 socket layer first (inet6_sendmsg, inet6_recvmsg in a profile)
+      b.channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET));
+    } else {
+      b.channel(channelClass);
+    }
+    b.option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -345,14 +352,14 @@ public final class ServerCore implements AutoCloseable {
       ssl.setHandshakeTimeoutMillis(cfg.limits().headerTimeout().toMillis());
       p.addLast("ssl", ssl);
     }
-    RequestTimer timer = new RequestTimer(cfg.limits().headerTimeout().toNanos());
+    RequestTimer timer = new RequestTimer(cfg.limits().headerTimeout().toNanos(), cfg.limits().idleTimeout().toNanos());
     p.addLast("timer", timer);
-    p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+    // requests only: HttpHandler writes each response head as bytes (ResponseHead) and the body
+    // as file regions or buffers, so no outbound handler sits between it and the socket
+    p.addLast("codec", new HttpRequestDecoder(new HttpDecoderConfig()
         .setMaxInitialLineLength(cfg.limits().maxRequestLineBytes())
         .setMaxHeaderSize(cfg.limits().maxHeaderBytes())
         .setMaxChunkSize(16 * 1024)));
-    long idle = cfg.limits().idleTimeout().toNanos();
-    p.addLast("idle", new IdleStateHandler(true, 0, 0, idle, TimeUnit.NANOSECONDS));
     if (rp.secure()) {
       p.addLast("chunked", new ChunkedWriteHandler()); // plain HTTP adds it when a response needs it
     }
