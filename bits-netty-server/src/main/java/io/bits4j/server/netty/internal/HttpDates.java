@@ -51,12 +51,30 @@ public final class HttpDates {
   private record Formatted(long second, String text) {}
 
   /**
-   * Recently formatted seconds, direct-mapped by the low bits of the second: a server formats the
-   * current second ({@code Date}) and a few files' {@code Last-Modified} on every response, and
+   * Recently formatted seconds, direct-mapped by the low bits of the second: a server formats a
+   * few files' {@code Last-Modified} on every response, and
    * {@link DateTimeFormatter} is far costlier than a lookup.
    */
   private static final java.util.concurrent.atomic.AtomicReferenceArray<Formatted> RECENT =
       new java.util.concurrent.atomic.AtomicReferenceArray<>(64);
+
+  /**
+   * The last second {@link #date} formatted: kept apart from {@link #RECENT}, where the current
+   * second would share a slot with a file's modification second once every 64 seconds and then
+   * the two would evict each other on every response for that second.
+   */
+  private static volatile Formatted current = new Formatted(Long.MIN_VALUE, "");
+
+  /** IMF-fixdate of the current second, for {@code Date} (one formatting per second, shared). */
+  public static String date(long epochSecond) {
+    Formatted f = current;
+    if (f.second() == epochSecond) {
+      return f.text();
+    }
+    String text = IMF.format(Instant.ofEpochSecond(epochSecond));
+    current = new Formatted(epochSecond, text);
+    return text;
+  }
 
   /** IMF-fixdate of an instant (seconds precision), e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}. */
   public static String format(long epochSecond) {

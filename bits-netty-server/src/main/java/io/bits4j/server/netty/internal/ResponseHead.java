@@ -68,7 +68,7 @@ final class ResponseHead {
    * @param keepAlive false adds {@code Connection: close}
    */
   ByteBuf end(long epochSecond, boolean keepAlive) {
-    add("Date", HttpDates.format(epochSecond));
+    add("Date", HttpDates.date(epochSecond));
     append(keepAlive ? CONNECTION_KEEP_ALIVE : CONNECTION_CLOSE);
     return alloc.buffer(length).writeBytes(bytes, 0, length);
   }
