@@ -21,12 +21,15 @@
 #   FILE         the file to serve (default: 1 GiB of random bytes created in the temp dir)
 #   SIZE_MIB     size of the generated file (default 1024)
 #   DURATION     seconds per wrk slot (default 6)
-#   W1_REPEAT    whole-file downloads per W1/W4 slot (default 2)
+#   W1_REPEAT    W1/W4 run ROUNDS x W1_REPEAT rounds of one whole-file download per side (default
+#                4: 20 A B pairs). A single download varies by +-20 % from one to the next on a
+#                shared VM; alternating single downloads gives the ratio's interval the most samples
 #   WARMUP       untimed seconds of wrk on each side and scheme before measuring (default 10;
 #                lets the JVM compile its HTTP and TLS paths, as a long-running server has: under
 #                wrk, bits serve's JIT spent 4.1 s of CPU in its first 3 s and 5.6 s by 6 s, then
 #                almost nothing — with 3 s the first timed slots still shared the cores with C2)
-#   ROUNDS       A B pairs per workload (default 3: A B A B A B)
+#   ROUNDS       A B pairs per workload (default 5; each round's ratio is one sample of the
+#                confidence interval printed per workload, so fewer rounds widen it)
 #   WORKLOADS    which to run (default "W1 W2 W3 W4 W5"), e.g. WORKLOADS=W2 ROUNDS=5
 #   NGINX_TCP_NOPUSH  on|off (default off, nginx's own default; Debian's stock nginx.conf says on,
 #                which on loopback makes nginx ~5x slower on W3: responses wait for delayed ACKs)
@@ -39,10 +42,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 BITS_JAR=${BITS_JAR:-$here/../../bits-examples/target/bits.jar}
 SIZE_MIB=${SIZE_MIB:-1024}
 DURATION=${DURATION:-6}
-W1_REPEAT=${W1_REPEAT:-2}
+W1_REPEAT=${W1_REPEAT:-4}
 WARMUP=${WARMUP:-10}
 WORKLOADS=${WORKLOADS:-W1 W2 W3 W4 W5}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 ACCESS_LOG=${ACCESS_LOG:-0}
 NGINX_TCP_NOPUSH=${NGINX_TCP_NOPUSH:-off}
 JAVA_OPTS=${JAVA_OPTS:-}
@@ -110,17 +113,14 @@ function request()
 end
 LUA
 
-# W1/W4 slot: whole file W1_REPEAT times over one connection each; prints MB/s (1 MB = 10^6 B)
+# W1/W4 slot: the whole file once over one connection; prints MB/s (1 MB = 10^6 B)
 whole() {
-  local url=$1 total=0 t0 t1 out
+  local url=$1 t0 t1 out
   t0=$(date +%s.%N)
-  for _ in $(seq 1 "$W1_REPEAT"); do
-    out=$(curl -sS --cacert "$tmp/cert.pem" -o /dev/null -w '%{http_code} %{size_download}' "$url")
-    [[ ${out% *} == 200 ]] || { echo "whole-file GET answered $out" >&2; exit 1; }
-    total=$((total + ${out#* }))
-  done
+  out=$(curl -sS --cacert "$tmp/cert.pem" -o /dev/null -w '%{http_code} %{size_download}' "$url")
   t1=$(date +%s.%N)
-  awk -v b="$total" -v a="$t0" -v z="$t1" 'BEGIN { printf "%.0f", b / (z - a) / 1e6 }'
+  [[ ${out% *} == 200 && ${out#* } == "$size" ]] || { echo "whole-file GET answered $out" >&2; exit 1; }
+  awk -v b="${out#* }" -v a="$t0" -v z="$t1" 'BEGIN { printf "%.0f", b / (z - a) / 1e6 }'
 }
 
 # W2/W3/W5 slot: wrk; prints "requests/s MB/s non2xx errors"
@@ -145,8 +145,9 @@ heap_sample() {  # used heap MiB, committed heap MiB, RSS MiB of the bits JVM
 declare -A res   # res[W,side] = space-separated per-slot values (the ratio uses the first field)
 declare -A extra
 run() {  # run W kind url-scheme [len]
-  local w=$1 kind=$2 sc=$3 len=${4:-0} r s v
-  for r in $(seq 1 "$ROUNDS"); do
+  local w=$1 kind=$2 sc=$3 len=${4:-0} r s v rounds=$ROUNDS
+  [[ $kind == whole ]] && rounds=$((ROUNDS * W1_REPEAT))
+  for r in $(seq 1 "$rounds"); do
     for s in nginx bits; do
       # untimed: every slot starts with the whole file in the page cache (a VM may page out page
       # cache it sees as idle; this one runs DAMON with a pageout scheme)
@@ -236,6 +237,17 @@ row() {
     | awk '{ printf "%.2f ", $2 / $1 }')
   printf '%-4s %-36s %-45s %s\n' "" "  ratio per round, median" "$rr" \
     "$(tr ' ' '\n' <<<"$rr" | sed '/^$/d' | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
+  # the per-round ratios' geometric mean with its 95 % confidence interval (Student's t on the
+  # logarithms, so a slot that stalls on either side weighs the same): whether a target is met
+  # beyond the slots' noise, or only within it
+  printf '%-4s %-36s %s\n' "" "  per-round ratios: geo. mean, 95% CI" "$(awk -v t="$target" '{
+      n = NF; for (i = 1; i <= n; i++) { x = log($i); s += x; q += x * x }
+      m = s / n; sd = n > 1 ? sqrt((q - n * m * m) / (n - 1)) : 0
+      split("12.71 4.30 3.18 2.78 2.57 2.45 2.36 2.31 2.26 2.23 2.20 2.18 2.16 2.14 2.13 2.12 2.11 2.10 2.09 2.09", tq, " ")
+      h = n > 1 ? (n - 1 <= 20 ? tq[n - 1] : 1.96) * sd / sqrt(n) : 0
+      lo = exp(m - h); hi = exp(m + h)
+      verdict = (lo >= t) ? "target met beyond noise" : (hi < t) ? "target missed beyond noise" : "within noise of the target"
+      printf "%.3f  [%.3f, %.3f]  %s", exp(m), lo, hi, verdict }' <<<"$rr")"
 }
 wanted W1 && row W1 "1 conn, whole file, HTTP" MB/s 1.0
 wanted W2 && row W2 "wrk 64 conn, 1 MiB ranges, HTTP" req/s 1.0
