@@ -8,12 +8,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * A response's status line and header block, written straight into one buffer. The server
  * builds every response head from values it made itself (the range engine's plan, its own
- * dates, challenges, {@code Allow}), so it needs neither a header map nor Netty's HTTP encoder:
- * with them, a 64 KiB range cost ~1 µs more of Java per request (bits-benchmarks range-bench
- * W3). A value holding CR, LF or NUL is refused with {@link IllegalArgumentException} (a bug,
- * never a header split); other characters outside ASCII are written as {@code ?}. The head is
- * gathered in an array and copied into a buffer of its exact size once. Not thread-safe; one
- * per response.
+ * dates, challenges, {@code Allow}), so it needs neither a header map nor Netty's HTTP encoder,
+ * whose header map and encoding were among the largest items of the server's Java time per
+ * request in a profile of many small ranges (README, Benchmarks). A value holding CR, LF or
+ * NUL is refused with {@link IllegalArgumentException} (a bug, never a header split); other
+ * characters outside ASCII are written as {@code ?}. The head is gathered in an array and copied
+ * into a buffer of its exact size once. Not thread-safe; one per response.
  *
  * <pre>{@code
  * ByteBuf head = new ResponseHead(alloc, 206).add("Content-Length", "65536").end(now, true);
