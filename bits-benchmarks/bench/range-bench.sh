@@ -27,7 +27,8 @@
 #   WARMUP       untimed seconds of wrk on each side and scheme before measuring (default 10;
 #                lets the JVM compile its HTTP and TLS paths, as a long-running server has: under
 #                wrk, bits serve's JIT spent 4.1 s of CPU in its first 3 s and 5.6 s by 6 s, then
-#                almost nothing — with 3 s the first timed slots still shared the cores with C2)
+#                almost nothing — with 3 s the first timed slots still shared the cores with C2);
+#                each side and scheme also downloads the whole file twice, untimed
 #   ROUNDS       A B pairs per workload (default 5; each round's ratio is one sample of the
 #                confidence interval printed per workload, so fewer rounds widen it)
 #   WORKLOADS    which to run (default "W1 W2 W3 W4 W5"), e.g. WORKLOADS=W2 ROUNDS=5
@@ -167,10 +168,13 @@ run() {  # run W kind url-scheme [len]
 
 echo "file: $file ($size bytes); bits pid $bits_pid; nginx $("$NGINX" -v 2>&1 | sed 's/.*\///')"
 if ((WARMUP > 0)); then
-  echo "warming up both sides (${WARMUP}s of wrk per side and scheme, untimed) ..."
+  echo "warming up both sides (${WARMUP}s of wrk and two whole-file downloads per side and scheme, untimed) ..."
   for sc in http https; do
     for s in nginx bits; do
       wrk -t2 -c16 -d"${WARMUP}s" -s "$tmp/range.lua" "${URL[$s,$sc]}" -- "$size" 1048576 > /dev/null 2>&1
+      # and the whole-file path (W1/W4: a body sent in 2 MiB pieces), which ranges never take:
+      # bits serve's first whole download started 126 JIT compilations, the next ones 5-16
+      for _ in 1 2; do curl -sS --cacert "$tmp/cert.pem" -o /dev/null "${URL[$s,$sc]}"; done
     done
   done
 fi
