@@ -151,6 +151,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   /** Per-request context. */
   private final class Exchange {
     final HttpRequest req;
+    /** For the access log's duration; 0 (not taken) while that log is off. */
     final long startNanos = ACCESS.isInfoEnabled() ? System.nanoTime() : 0;
     final boolean keepAlive;
     final boolean head;
@@ -564,7 +565,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       }
       r.append(x[0]).append('-').append(x[1]);
     }
-    long ms = (System.nanoTime() - ex.startNanos) / 1_000_000;
+    long ms = ex.startNanos == 0 ? -1 : (System.nanoTime() - ex.startNanos) / 1_000_000; // -1: logging began mid-request
     ACCESS.info("{} {} {} {} {} range={} bytes={} ms={}", ex.group == null ? "-" : ex.group.prefix(),
         ex.req.method().name(), ex.suffix.isEmpty() ? "-" : ex.suffix, ex.principal, status,
         r.length() == 0 ? "-" : r, bytes, ms);
