@@ -52,8 +52,8 @@ public final class HttpDates {
 
   /**
    * Recently formatted seconds, direct-mapped by the low bits of the second: a server formats a
-   * few files' {@code Last-Modified} on every response, and
-   * {@link DateTimeFormatter} is far costlier than a lookup.
+   * few files' {@code Last-Modified} on every response, and {@link DateTimeFormatter} is far
+   * costlier than a lookup.
    */
   private static final java.util.concurrent.atomic.AtomicReferenceArray<Formatted> RECENT =
       new java.util.concurrent.atomic.AtomicReferenceArray<>(64);
