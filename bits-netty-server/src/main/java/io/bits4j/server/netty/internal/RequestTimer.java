@@ -92,16 +92,16 @@ final class RequestTimer extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext c) {
     awaiting = false;
-    ScheduledFuture<?> w = wake;
-    if (w != null) {
-      wake = null;
-      w.cancel(false);
-    }
+    stop();
     c.fireChannelInactive();
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext c) {
+    stop();
+  }
+
+  private void stop() {
     ScheduledFuture<?> w = wake;
     if (w != null) {
       wake = null;
