@@ -50,7 +50,7 @@ final class Attempt {
     this.job = run.job;
   }
 
-  /** True if this attempt received new bytes. */
+  /** True if this attempt received new bytes (beyond any offset its files reached before). */
   boolean progressed() {
     return progressed;
   }
@@ -215,7 +215,21 @@ final class Attempt {
       synchronized (engine.lock) {
         validatorsChanged = differs(f.etag, etag) || differs(f.lastModified, lm);
       }
-      if ((total >= 0 && total != sizeOf(f)) || validatorsChanged) {
+      if (offset == 0) {
+        // a Range-less request: nothing to splice, the answer describes the version served now
+        // (restarting the file would ask the same question again)
+        synchronized (engine.lock) {
+          if (total >= 0) {
+            f.size = total;
+          }
+          if (etag != null) {
+            f.etag = etag;
+          }
+          if (lm != null) {
+            f.lastModified = lm;
+          }
+        }
+      } else if ((total >= 0 && total != sizeOf(f)) || validatorsChanged) {
         // the server ignored If-Range and sent another version: start that file again
         ex.abandon();
         restartFile(f, ch, -1, etag, lm);
@@ -269,7 +283,7 @@ final class Attempt {
       receive(ex, f, ch, cl.getAsLong());
       return;
     }
-    if (r.status == 416) {
+    if (r.status == 416 && offset > 0) {
       // the file shrank below our offset: start it again
       ex.discard();
       restartFile(f, ch, -1, null, null);
@@ -383,12 +397,15 @@ final class Attempt {
       local(() -> ch.write(buffer, 0, len, pos), f);
       position += n;
       remaining -= n;
-      boolean first = !progressed;
-      progressed = true;
       synchronized (engine.lock) {
         f.written = position;
-        if (first) {
-          job.noProgressSince = null;
+        // bytes received again after a restart, below the offset reached before, are no progress
+        if (position > f.reached) {
+          f.reached = position;
+          if (!progressed) {
+            job.noProgressSince = null;
+          }
+          progressed = true;
         }
       }
       engine.progress(job);

@@ -15,6 +15,11 @@ final class FileEntry {
   long size = JobProgress.UNKNOWN;
   /** Bytes written to the temp file (in memory; ≥ durable). */
   long written;
+  /**
+   * The highest written offset in this process, kept across restarts: bytes below it are received
+   * again, not progress (in memory only).
+   */
+  long reached;
   /** Bytes forced to disk; the offset the next state file records. */
   long durable;
   /** Bytes forced to disk and recorded in a state file that was written (≤ durable). */
@@ -34,7 +39,7 @@ final class FileEntry {
     return new JobFile(url, dest, size, written, completed);
   }
 
-  /** Forgets the received bytes: the file restarts from zero. */
+  /** Forgets the received bytes: the file restarts from zero ({@link #reached} stays). */
   void restart() {
     written = 0;
     durable = 0;

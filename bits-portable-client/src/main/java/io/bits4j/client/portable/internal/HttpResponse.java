@@ -14,6 +14,8 @@ import java.util.OptionalLong;
 final class HttpResponse {
   static final int MAX_LINE = 16 * 1024;
   static final int MAX_HEADERS = 256;
+  /** Interim (1xx) responses accepted before the final one. */
+  static final int MAX_INTERIM = 64;
 
   final int version; // 10 or 11
   final int status;
@@ -93,18 +95,19 @@ final class HttpResponse {
   }
 
   /**
-   * Reads a response head (skipping 1xx interim responses).
+   * Reads a response head (skipping up to {@link #MAX_INTERIM} 1xx interim responses).
    *
    * @throws EOFException if the connection closes before a status line
    * @throws IOException for a malformed head
    */
   static HttpResponse read(InputStream in) throws IOException {
-    while (true) {
+    for (int interim = 0; interim <= MAX_INTERIM; interim++) {
       HttpResponse r = readOne(in);
       if (r.status >= 200 || r.status == 101) {
         return r;
       }
     }
+    throw new IOException("bad response: more than " + MAX_INTERIM + " interim responses");
   }
 
   private static HttpResponse readOne(InputStream in) throws IOException {
@@ -137,6 +140,9 @@ final class HttpResponse {
           throw new IOException("header continuation without a header");
         }
         String[] last = headers.get(headers.size() - 1);
+        if (last[1].length() + line.length() >= MAX_LINE) {
+          throw new IOException("bad header: folded value longer than " + MAX_LINE);
+        }
         last[1] = last[1] + " " + line.strip();
         continue;
       }
