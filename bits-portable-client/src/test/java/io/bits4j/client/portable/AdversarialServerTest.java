@@ -348,6 +348,35 @@ class AdversarialServerTest {
     job.cancel();
   }
 
+  /**
+   * A head dripped a byte at a time, each byte well inside the read timeout: the head as a whole
+   * must still be bounded (by the read timeout, from its first byte).
+   */
+  @Test
+  void headDrippedByteByByteTimesOut() throws Exception {
+    AtomicLong dripped = new AtomicLong();
+    server.handler = (req, out) -> {
+      ScriptServer.write(out, "HTTP/1.1 200 OK\r\nX-Drip: ");
+      try {
+        while (dripped.get() < 200) { // 20 s at most, if the client never gave up
+          Thread.sleep(100); // the peer's pace: a fifth of the client's 500 ms read timeout
+          out.write('a');
+          out.flush();
+          dripped.incrementAndGet();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return false;
+    };
+    ClientJob job = start(JobSpec.builder("drip"), tmp.resolve("out"));
+    TestFiles.await("transient error", Duration.ofSeconds(20), () -> job.state() == JobState.TRANSIENT_ERROR);
+    assertThat(dripped.get()).isLessThan(200);
+    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.BG_E_TIMEOUT);
+    assertThat(job.error().orElseThrow().description()).contains("response head not complete");
+    job.cancel();
+  }
+
   // ---------------------------------------------------------------- 5. HEAD differing from GET
 
   /**

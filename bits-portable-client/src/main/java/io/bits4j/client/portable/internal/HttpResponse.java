@@ -3,7 +3,9 @@ package io.bits4j.client.portable.internal;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -95,14 +97,19 @@ final class HttpResponse {
   }
 
   /**
-   * Reads a response head (skipping up to {@link #MAX_INTERIM} 1xx interim responses).
+   * Reads a response head (skipping up to {@link #MAX_INTERIM} 1xx interim responses), which must
+   * be complete within {@code limit} of its first byte: the socket's read timeout bounds each
+   * silence, this bounds a server that drips the head a byte at a time (WinHTTP too bounds the
+   * response headers as a whole).
    *
    * @throws EOFException if the connection closes before a status line
+   * @throws HeadTimeoutException if the head is not complete within {@code limit}
    * @throws IOException for a malformed head
    */
-  static HttpResponse read(InputStream in) throws IOException {
+  static HttpResponse read(InputStream in, Duration limit) throws IOException {
+    HeadInput head = new HeadInput(in, limit);
     for (int interim = 0; interim <= MAX_INTERIM; interim++) {
-      HttpResponse r = readOne(in);
+      HttpResponse r = readOne(head);
       if (r.status >= 200 || r.status == 101) {
         return r;
       }
@@ -110,7 +117,7 @@ final class HttpResponse {
     throw new IOException("bad response: more than " + MAX_INTERIM + " interim responses");
   }
 
-  private static HttpResponse readOne(InputStream in) throws IOException {
+  private static HttpResponse readOne(HeadInput in) throws IOException {
     String statusLine = readLine(in, true);
     if (!statusLine.startsWith("HTTP/1.")) {
       throw new IOException("not an HTTP/1.x status line: " + abbreviate(statusLine));
@@ -158,7 +165,7 @@ final class HttpResponse {
     return new HttpResponse(version, status, reason, headers);
   }
 
-  private static String readLine(InputStream in, boolean first) throws IOException {
+  private static String readLine(HeadInput in, boolean first) throws IOException {
     StringBuilder sb = new StringBuilder(64);
     while (true) {
       int c = in.read();
@@ -191,5 +198,39 @@ final class HttpResponse {
   @Override
   public String toString() {
     return "HTTP/1." + (version == 10 ? 0 : 1) + " " + status + " " + reason;
+  }
+
+  /** A response head that did not complete in time (a transient {@code BG_E_TIMEOUT}). */
+  static final class HeadTimeoutException extends SocketTimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    HeadTimeoutException(String message) {
+      super(message);
+    }
+  }
+
+  /** The bytes of a response head, with its deadline: {@code limit} from the first byte. */
+  private static final class HeadInput {
+    private final InputStream in;
+    private final Duration limit;
+    private long deadline;
+    private boolean started;
+
+    HeadInput(InputStream in, Duration limit) {
+      this.in = in;
+      this.limit = limit;
+    }
+
+    int read() throws IOException {
+      int c = in.read();
+      long now = System.nanoTime();
+      if (!started) {
+        started = true;
+        deadline = now + limit.toNanos();
+      } else if (now - deadline > 0) {
+        throw new HeadTimeoutException("response head not complete " + limit.toMillis() + " ms after its first byte");
+      }
+      return c;
+    }
   }
 }

@@ -181,7 +181,7 @@ final class HttpSession implements Closeable {
         sb.append("\r\n");
         c.out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
         c.out.flush();
-        resp = HttpResponse.read(c.in);
+        resp = HttpResponse.read(c.in, net.readTimeout());
       } catch (IOException e) {
         IOException cause = c.fresh && c.socket instanceof SSLSocket ? alertBehind(c, e) : e;
         c.closeQuietly();
@@ -304,7 +304,8 @@ final class HttpSession implements Closeable {
     }
     if (e instanceof SocketTimeoutException) {
       return TransferException.transientError(Hresult.BG_E_TIMEOUT, ErrorContext.GENERAL_TRANSPORT,
-          "no data for " + net.readTimeout().toMillis() + " ms", e);
+          e instanceof HttpResponse.HeadTimeoutException ? e.getMessage()
+              : "no data for " + net.readTimeout().toMillis() + " ms", e);
     }
     if (e instanceof java.io.EOFException || e instanceof java.net.SocketException) {
       return TransferException.transientError(Hresult.BG_E_CONNECTION_CLOSED, ErrorContext.GENERAL_TRANSPORT,
@@ -550,7 +551,7 @@ final class HttpSession implements Closeable {
       sb.append("\r\n");
       out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      HttpResponse resp = HttpResponse.read(in);
+      HttpResponse resp = HttpResponse.read(in, net.readTimeout());
       if (resp.status / 100 == 2) {
         proxyAuth.succeeded();
         return;
