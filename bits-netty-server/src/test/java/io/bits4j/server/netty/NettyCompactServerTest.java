@@ -295,6 +295,22 @@ class NettyCompactServerTest {
   }
 
   @Test
+  void absoluteFormRoutesByTheTargetsHostNotTheHostHeader() throws Exception {
+    int p2 = TestSupport.freePort();
+    server.createUrlGroup(UrlPrefix.parse("http://localhost:" + p2 + "/G")).host("x", file, AccessPolicy.NONE);
+    try (RawHttp c = RawHttp.plain(p2)) {
+      c.sendRaw(("GET http://localhost:" + p2 + "/G/x HTTP/1.1\r\nHost: other.test\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      assertThat(c.read(false).status()).isEqualTo(200);
+      c.sendRaw(("GET http://other.test:" + p2 + "/G/x HTTP/1.1\r\nHost: localhost\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      assertThat(c.read(false).status()).isEqualTo(404);
+      c.sendRaw("GET http://u@localhost/G/x HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(c.read(false).status()).isEqualTo(400);
+    }
+  }
+
+  @Test
   void deletedFileIs404AndReplacedFileGetsNewValidators() throws Exception {
     try (RawHttp c = RawHttp.plain(port)) {
       String etag1 = c.request("HEAD", "/Carmine/f.bin").header("ETag").orElseThrow();

@@ -156,6 +156,50 @@ class RobustnessTest {
   }
 
   @Test
+  void aMalformedChunkedBodyClosesTheConnectionAfterItsResponse() throws IOException {
+    // the head was answered on arrival; what follows the broken body cannot be framed, so the
+    // pipelined request behind it is neither answered nor left to the header timer's 408
+    for (String body : new String[] {"zz\r\nhello\r\n0\r\n\r\n", "5\r\nhelloXX0\r\n\r\n",
+        "0\r\nBad Trailer: y\r\n\r\n", "0\r\nX-T: " + "t".repeat(20_000) + "\r\n\r\n"}) {
+      try (RawHttp c = RawHttp.plain(port)) {
+        c.sendRaw(("GET /R/f.bin HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+            + "GET /R/f.bin HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(c.read(false).status()).isEqualTo(200);
+        assertThat(new String(c.socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+            .as("after the response to a request with the body %s", body.substring(0, 2)).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aMalformedChunkedBodyOfAWaitingRequestGets400() throws IOException {
+    long last = (3L << 20) - 1; // longer than one sendfile chunk: the next request waits for it
+    try (RawHttp c = RawHttp.plain(port)) {
+      c.sendRaw(("GET /R/big.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=0-" + last + "\r\n\r\n"
+          + "GET /R/f.bin HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+          + "GET /R/f.bin HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      RawHttp.Response first = c.read(false);
+      assertThat(first.status()).isEqualTo(206);
+      assertThat(first.body()).isEqualTo(TestSupport.read(dir.resolve("big.bin"), 0, last));
+      RawHttp.Response second = c.read(false);
+      assertThat(second.status()).isEqualTo(400);
+      assertThat(second.header("Connection")).contains("close");
+      assertThat(c.closedByPeer()).isTrue();
+    }
+  }
+
+  @Test
+  void invalidHostValuesAre400() throws IOException {
+    for (String host : new String[] {"a b", "u@x", "x/y", "x:8o", "x:1:2", "[::1]x", "[::1", "[zz]", "a%zz", "a\\b"}) {
+      assertThat(raw("GET /R/f.bin HTTP/1.1\r\nHost: " + host + "\r\n\r\n").status()).as("Host: %s", host).isEqualTo(400);
+    }
+    for (String host : new String[] {"x", "127.0.0.1:" + port, "127.0.0.1:", "[::1]:80", "[v1.fe]", "EXAMPLE.test",
+        "a-b_c~d.e!$&'()*+,;=", "a%41"}) {
+      assertThat(raw("GET /R/f.bin HTTP/1.1\r\nHost: " + host + "\r\n\r\n").status()).as("Host: %s", host).isEqualTo(200);
+    }
+  }
+
+  @Test
   void malformedRequestsAre400() throws IOException {
     assertThat(raw("GET\r\n\r\n").status()).isEqualTo(400);
     assertThat(raw("GET /R/f.bin HTTP/2.0\r\nHost: x\r\n\r\n").status()).isEqualTo(400);

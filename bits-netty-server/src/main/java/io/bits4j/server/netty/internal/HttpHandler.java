@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -92,6 +93,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private @Nullable Consumer<ChannelFuture> chainFinish;
   private boolean draining;
   private boolean closing;
+  /** A request body could not be parsed: the codec drops all later bytes, so no request follows. */
+  private boolean inputBroken;
   private int inFlight;
 
   HttpHandler(ServerCore core, int port, boolean secure, boolean clientCertificate, RequestTimer timer) {
@@ -122,11 +125,33 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
           return;
         }
         handle(ctx, req);
+      } else if (msg instanceof HttpContent c && c.decoderResult().isFailure()) {
+        malformedBody(ctx, c.decoderResult());
       }
-      // request bodies (HttpContent) are read and dropped: GET and HEAD need none
+      // request bodies (HttpContent) are otherwise read and dropped: GET and HEAD need none
     } finally {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  /**
+   * A request body the codec could not parse (a bad chunk size or trailer): the codec drops all
+   * later bytes, so nothing more can be framed on this connection. The request it belongs to, if
+   * still waiting, is answered as malformed (400, or 431 for a trailer too large) and the
+   * connection closed; if it was answered already, the connection closes once the responses under
+   * way have ended (RFC 9112, section 2.2).
+   */
+  private void malformedBody(ChannelHandlerContext ctx, DecoderResult result) {
+    if (closing) {
+      return;
+    }
+    HttpRequest owner = waiting.peekLast();
+    if (owner != null) {
+      owner.setDecoderResult(result);
+      return;
+    }
+    inputBroken = true;
+    drain(ctx);
   }
 
   @Override
@@ -209,6 +234,15 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       error(ctx, ex, HttpResponseStatus.BAD_REQUEST, true);
       return;
     }
+    String authority = RequestPath.authority(req.uri());
+    if (authority != null) {
+      // absolute form: its host, not the Host header, names the host (RFC 9112, section 3.2.2)
+      host = Routes.hostOf(authority);
+      if (host == null) {
+        error(ctx, ex, HttpResponseStatus.BAD_REQUEST, true);
+        return;
+      }
+    }
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
     Routes routes = core.routes();
     Routes.Port rp = routes.port(port);
@@ -249,7 +283,10 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     }));
   }
 
-  /** Handles waiting requests while nothing blocks them; reading resumes when none wait. */
+  /**
+   * Handles waiting requests while nothing blocks them; reading resumes when none wait, or, after
+   * a malformed body, the connection closes when no response is under way either.
+   */
   private void drain(ChannelHandlerContext ctx) {
     if (draining) {
       return; // a response completed inside handle(): the outer loop goes on
@@ -264,7 +301,12 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       draining = false;
     }
     if (!suspended && !streaming && waiting.isEmpty() && !closing) {
-      ctx.channel().config().setAutoRead(true);
+      if (inputBroken && inFlight == 0) {
+        closing = true;
+        ctx.close();
+      } else {
+        ctx.channel().config().setAutoRead(true);
+      }
     }
   }
 

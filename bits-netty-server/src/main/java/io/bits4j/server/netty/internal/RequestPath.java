@@ -38,8 +38,8 @@ public final class RequestPath {
       if (!s.equalsIgnoreCase("http") && !s.equalsIgnoreCase("https")) {
         return Optional.empty();
       }
-      int slash = path.indexOf('/', scheme + 3);
-      path = slash < 0 ? "/" : path.substring(slash);
+      int end = authorityEnd(path, scheme + 3);
+      path = end < path.length() && path.charAt(end) == '/' ? path.substring(end) : "/" + path.substring(end);
     }
     int q = path.indexOf('?');
     if (q >= 0) {
@@ -70,6 +70,30 @@ public final class RequestPath {
       }
     }
     return Optional.of(new Target(group, suffix.toString()));
+  }
+
+  /**
+   * The authority ({@code host[:port]}) of an absolute-form target, which names the host in place
+   * of the Host header (RFC 9112, section 3.2.2); null for any other form.
+   */
+  public static @Nullable String authority(String uri) {
+    if (uri.startsWith("/")) {
+      return null;
+    }
+    int scheme = uri.indexOf("://");
+    if (scheme <= 0) {
+      return null;
+    }
+    return uri.substring(scheme + 3, authorityEnd(uri, scheme + 3));
+  }
+
+  /** Where the authority that starts at {@code from} ends: the first {@code /}, {@code ?} or {@code #}. */
+  private static int authorityEnd(String uri, int from) {
+    int i = from;
+    while (i < uri.length() && "/?#".indexOf(uri.charAt(i)) < 0) {
+      i++;
+    }
+    return i;
   }
 
   /** Percent-decodes one segment; null if it is not acceptable. */

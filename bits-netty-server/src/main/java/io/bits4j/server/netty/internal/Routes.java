@@ -128,20 +128,88 @@ final class Routes {
     }
   }
 
-  /** The host part of a Host header value, lower case, or null if malformed. */
+  /**
+   * The host part of a Host header value ({@code uri-host [ ":" port ]}, RFC 9110 section 7.2),
+   * lower case, or null if the value does not match that grammar (RFC 9112, section 3.2: 400).
+   */
   static @Nullable String hostOf(String hostHeader) {
     String h = hostHeader.strip();
     if (h.isEmpty()) {
       return null;
     }
+    int end;
     if (h.startsWith("[")) {
       int close = h.indexOf(']');
-      if (close < 0) {
+      if (close < 0 || !ipLiteral(h.substring(1, close))) {
         return null;
       }
-      return h.substring(0, close + 1).toLowerCase(Locale.ROOT);
+      end = close + 1;
+    } else {
+      end = h.indexOf(':');
+      if (end < 0) {
+        end = h.length();
+      }
+      if (!regName(h, 0, end)) {
+        return null;
+      }
     }
-    int colon = h.indexOf(':');
-    return (colon < 0 ? h : h.substring(0, colon)).toLowerCase(Locale.ROOT);
+    if (end < h.length() && (h.charAt(end) != ':' || !digits(h, end + 1, h.length()))) {
+      return null;
+    }
+    return h.substring(0, end).toLowerCase(Locale.ROOT);
+  }
+
+  /** {@code IPv6address / IPvFuture} between the brackets of an IP-literal (RFC 3986, section 3.2.2). */
+  private static boolean ipLiteral(String s) {
+    if (s.length() > 1 && (s.charAt(0) == 'v' || s.charAt(0) == 'V')) {
+      int dot = s.indexOf('.');
+      if (dot < 2 || dot == s.length() - 1) {
+        return false;
+      }
+      for (int i = 1; i < dot; i++) {
+        if (Character.digit(s.charAt(i), 16) < 0) {
+          return false;
+        }
+      }
+      for (int i = dot + 1; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c != ':' && !unreservedOrSubDelim(c)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return s.indexOf(':') >= 0 && literal(s) != null; // IPv6 syntax (an IPv4-mapped one parses as IPv4)
+  }
+
+  /** {@code reg-name} (which IPv4 addresses also match): unreserved, sub-delims, pct-encoded. */
+  private static boolean regName(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= to || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
+          return false;
+        }
+        i += 2;
+      } else if (!unreservedOrSubDelim(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean unreservedOrSubDelim(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || "-._~!$&'()*+,;=".indexOf(c) >= 0;
+  }
+
+  private static boolean digits(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 }
