@@ -339,4 +339,180 @@ class AuthTest {
           .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
     }
   }
+
+  static String basicRaw(String userColonPassword) {
+    return "Authorization: Basic " + Base64.getEncoder().encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void basicCacheKeyIsTheCredentialsOnly() throws Exception {
+    // UTF-8 encoding leaves zero-filled spare room in its buffer: "carol:" + 15 euro signs and
+    // the same with 22 NULs appended encoded to the same array, so the longer (wrong) password hit
+    // the cached entry; PBKDF2 refuses it (67 bytes are past HMAC's zero padding of short keys)
+    String pw = "\u20ac".repeat(15);
+    store.addUser("carol", pw.toCharArray(), Set.of(), Set.of());
+    try {
+      int port = TestSupport.freePort();
+      UrlGroup g = httpsGroup(port, "B");
+      g.setAuthentication(AuthScheme.BASIC, true);
+      g.host("f.bin", file, AccessPolicy.NONE);
+      try (RawHttp c = new RawHttp(port, TestSupport.pki().clientContext(false, "TLS"))) {
+        assertThat(c.request("GET", "/B/f.bin", basicRaw("carol:" + pw)).status()).isEqualTo(200);
+        int before = users.authentications.get();
+        assertThat(c.request("GET", "/B/f.bin", basicRaw("carol:" + pw + "\0".repeat(22))).status()).isEqualTo(401);
+        assertThat(users.authentications.get()).isEqualTo(before + 1);
+      }
+    } finally {
+      store.removeUser("carol");
+    }
+  }
+
+  @Test
+  void basicCacheSeesRemovedUsersAndNewGroupsAtOnce() throws Exception {
+    store.addUser("dave", "pw-dave".toCharArray(), Set.of(UserStore.ADMINISTRATORS), Set.of());
+    try {
+      int port = TestSupport.freePort();
+      UrlGroup g = httpsGroup(port, "B");
+      g.setAuthentication(AuthScheme.BASIC, true);
+      g.host("admins", file, AccessPolicy.parse("D:(A;;GR;;;BA)"));
+      g.host("f.bin", file, AccessPolicy.NONE);
+      try (RawHttp c = new RawHttp(port, TestSupport.pki().clientContext(false, "TLS"))) {
+        assertThat(c.request("GET", "/B/admins", basic("dave", "pw-dave")).status()).isEqualTo(200);
+        store.setGroups("dave", Set.of());
+        assertThat(c.request("GET", "/B/admins", basic("dave", "pw-dave")).status()).as("no longer an administrator").isEqualTo(403);
+        assertThat(c.request("GET", "/B/f.bin", basic("dave", "pw-dave")).status()).isEqualTo(200);
+        store.removeUser("dave");
+        assertThat(c.request("GET", "/B/f.bin", basic("dave", "pw-dave")).status()).as("removed user").isEqualTo(401);
+        // a changed password: the old one lasts at most the cache's minute
+        assertThat(c.request("GET", "/B/f.bin", basic("alice", "wonderland")).status()).isEqualTo(200);
+        store.addUser("alice", "looking-glass".toCharArray(), Set.of("Engineers"), Set.of("bits4j"));
+        clock.addAndGet(60_000_000_000L);
+        assertThat(c.request("GET", "/B/f.bin", basic("alice", "wonderland")).status()).isEqualTo(401);
+        assertThat(c.request("GET", "/B/f.bin", basic("alice", "looking-glass")).status()).isEqualTo(200);
+      }
+    } finally {
+      store.removeUser("dave");
+      store.addUser("alice", "wonderland".toCharArray(), Set.of("Engineers"), Set.of("bits4j"));
+    }
+  }
+
+  @Test
+  void basicRefusesMalformedCredentialsAndIsNotCheckedWhereUnusable() throws Exception {
+    int port = TestSupport.freePort();
+    UrlGroup g = httpsGroup(port, "BD");
+    g.setAuthentication(AuthScheme.BASIC, true);
+    g.setAuthentication(AuthScheme.DIGEST, true);
+    g.host("f.bin", file, AccessPolicy.parse("D:(A;;GR;;;AN)(A;;GR;;;AU)"));
+    try (RawHttp c = new RawHttp(port, TestSupport.pki().clientContext(false, "TLS"))) {
+      for (String bad : List.of("Authorization: Basic !!!", basicRaw("alicewonderland"), basicRaw(":wonderland"),
+          "Authorization: Basic /w==", "Authorization: Bearer abc")) {
+        RawHttp.Response r = c.request("GET", "/BD/f.bin", bad);
+        assertThat(r.status()).as(bad).isEqualTo(401);
+        // every enabled scheme is offered, even where the policy would admit anonymous
+        assertThat(r.all("WWW-Authenticate")).hasSize(3).anyMatch(x -> x.startsWith("Basic "))
+            .anyMatch(x -> x.contains("algorithm=MD5")).anyMatch(x -> x.contains("algorithm=SHA-256"));
+      }
+    }
+    int plain = TestSupport.freePort();
+    UrlGroup d = server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + plain + "/D"));
+    d.setAuthentication(AuthScheme.DIGEST, true);
+    d.host("f.bin", file, AccessPolicy.NONE);
+    try (RawHttp c = RawHttp.plain(plain)) {
+      RawHttp.Response r = c.request("GET", "/D/f.bin", basic("alice", "wonderland"));
+      assertThat(r.status()).isEqualTo(401);
+      assertThat(r.all("WWW-Authenticate")).noneMatch(x -> x.startsWith("Basic"));
+    }
+    assertThat(users.authentications.get()).isZero();
+  }
+
+  @Test
+  void digestRefusesOldCountsForeignNoncesAndOtherModes() throws Exception {
+    int port = TestSupport.freePort();
+    UrlGroup g = server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/D"));
+    g.setAuthentication(AuthScheme.DIGEST, true);
+    g.host("f.bin", file, AccessPolicy.NONE);
+    String uri = "/D/f.bin";
+    Map<String, String> foreign;
+    try (NettyCompactServer other = NettyCompactServer.builder().users(users).nanoClock(clock::get).workerThreads(1).build()) {
+      int p2 = TestSupport.freePort();
+      UrlGroup o = other.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + p2 + "/D"));
+      o.setAuthentication(AuthScheme.DIGEST, true);
+      o.host("f.bin", file, AccessPolicy.NONE);
+      try (RawHttp c = RawHttp.plain(p2)) {
+        foreign = params(c.request("GET", uri).all("WWW-Authenticate").get(0));
+      }
+    }
+    try (RawHttp c = RawHttp.plain(port)) {
+      RawHttp.Response r = c.request("GET", uri, digest(foreign, "SHA-256", "alice", "wonderland", uri, "00000001"));
+      assertThat(r.status()).as("another server's nonce").isEqualTo(401);
+      assertThat(r.all("WWW-Authenticate")).noneMatch(x -> x.contains("stale"));
+      Map<String, String> sha = params(r.all("WWW-Authenticate").get(0));
+      String ok = digest(sha, "SHA-256", "alice", "wonderland", uri, "00000005");
+      assertThat(c.request("GET", uri, ok.replace("qop=auth, ", "")).status()).as("no qop").isEqualTo(401);
+      assertThat(c.request("GET", uri, ok.replace("qop=auth, ", "qop=auth-int, ")).status()).as("auth-int").isEqualTo(401);
+      assertThat(c.request("GET", uri, ok + ", userhash=true").status()).as("userhash").isEqualTo(401);
+      assertThat(c.request("GET", uri, "Authorization: Digest username=\"alice").status()).isEqualTo(401);
+      assertThat(c.request("GET", uri, ok).status()).isEqualTo(200);
+      assertThat(c.request("GET", uri, digest(sha, "SHA-256", "alice", "wonderland", uri, "00000003")).status())
+          .as("count going backwards").isEqualTo(401);
+      assertThat(c.request("GET", uri, digest(sha, "SHA-256", "alice", "wonderland", uri, "00000006")).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void digestNonAsciiUserNames() throws Exception {
+    store.addUser("j\u00fcrgen", "p\u00e4ss".toCharArray(), Set.of(), Set.of("bits4j"));
+    store.addUser("\u674e\u56db", "pw".toCharArray(), Set.of(), Set.of("bits4j"));
+    try {
+      int port = TestSupport.freePort();
+      UrlGroup g = server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/D"));
+      g.setAuthentication(AuthScheme.DIGEST, true);
+      g.host("f.bin", file, AccessPolicy.NONE);
+      String uri = "/D/f.bin";
+      try (RawHttp c = RawHttp.plain(port)) {
+        Map<String, String> sha = params(c.request("GET", uri).all("WWW-Authenticate").get(0));
+        // the name's UTF-8 octets in the quoted string (RawHttp sends each char as one octet)
+        String h = digest(sha, "SHA-256", "\u674e\u56db", "pw", uri, "00000001");
+        assertThat(c.request("GET", uri, new String(h.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1)).status())
+            .isEqualTo(200);
+        // ISO-8859-1 octets, as clients writing headers in ISO-8859-1 send them
+        assertThat(c.request("GET", uri, digest(sha, "SHA-256", "j\u00fcrgen", "p\u00e4ss", uri, "00000002")).status()).isEqualTo(200);
+        // username* (RFC 7616, section 3.4; RFC 8187)
+        String ext = digest(sha, "SHA-256", "j\u00fcrgen", "p\u00e4ss", uri, "00000003")
+            .replace("username=\"j\u00fcrgen\"", "username*=UTF-8''j%C3%BCrgen");
+        assertThat(c.request("GET", uri, ext).status()).isEqualTo(200);
+        String both = digest(sha, "SHA-256", "j\u00fcrgen", "p\u00e4ss", uri, "00000004") + ", username*=UTF-8''j%C3%BCrgen";
+        assertThat(c.request("GET", uri, both).status()).as("username and username*").isEqualTo(401);
+      }
+    } finally {
+      store.removeUser("j\u00fcrgen");
+      store.removeUser("\u674e\u56db");
+    }
+  }
+
+  @Test
+  void clientCertificatesFromOtherCasOrExpiredAreRefused() throws Exception {
+    io.netty.pkitesting.X509Bundle otherCa = new io.netty.pkitesting.CertificateBuilder().subject("CN=other CA")
+        .setIsCertificateAuthority(true).ecp256().buildSelfSigned();
+    io.netty.pkitesting.X509Bundle foreign = new io.netty.pkitesting.CertificateBuilder().subject("CN=alice")
+        .addExtendedKeyUsageClientAuth().ecp256().buildIssuedBy(otherCa);
+    io.netty.pkitesting.X509Bundle expired = new io.netty.pkitesting.CertificateBuilder().subject("CN=alice")
+        .addExtendedKeyUsageClientAuth().notBefore(java.time.Instant.now().minus(java.time.Duration.ofDays(30)))
+        .notAfter(java.time.Instant.now().minus(java.time.Duration.ofDays(1))).ecp256().buildIssuedBy(TestSupport.pki().ca);
+    int port = TestSupport.freePort();
+    UrlGroup g = httpsGroup(port, "C");
+    g.setAuthentication(AuthScheme.CLIENT_CERTIFICATE, true);
+    g.host("f.bin", file, AccessPolicy.NONE);
+    for (io.netty.pkitesting.X509Bundle cert : List.of(foreign, expired)) {
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(cert.toKeyManagerFactory().getKeyManagers(), TestSupport.pki().ca.toTrustManagerFactory().getTrustManagers(), null);
+      for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
+        assertThatThrownBy(() -> {
+          try (RawHttp c = new RawHttp(port, ctx, new String[] {protocol})) {
+            c.request("GET", "/C/f.bin");
+          }
+        }).as("%s %s", cert.getCertificate().getNotAfter(), protocol).isInstanceOf(IOException.class);
+      }
+    }
+  }
 }

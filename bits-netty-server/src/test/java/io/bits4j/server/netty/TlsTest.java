@@ -161,4 +161,35 @@ class TlsTest {
           .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_NOTIMPL));
     }
   }
+
+  static List<NettyCompactServer.TlsProvider> providers() {
+    List<NettyCompactServer.TlsProvider> out = new ArrayList<>(List.of(NettyCompactServer.TlsProvider.JDK));
+    if (OpenSsl.isAvailable()) {
+      out.add(NettyCompactServer.TlsProvider.OPENSSL);
+    }
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void renegotiationIsRefusedAndTls13KeyUpdatesAreNot(NettyCompactServer.TlsProvider provider) throws Exception {
+    Path f = TestSupport.file(dir, "f.bin", 10);
+    int port = TestSupport.freePort();
+    try (NettyCompactServer s = NettyCompactServer.builder().tlsProvider(provider).workerThreads(1).build()) {
+      s.setSslCertificate(port, TestSupport.pki().serverIdentity());
+      s.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/T")).host("f.bin", f, AccessPolicy.NONE);
+      try (RawHttp c = new RawHttp(port, TestSupport.pki().clientContext(false, "TLS"), new String[] {"TLSv1.2"})) {
+        SSLSocket ssl = (SSLSocket) c.socket;
+        assertThat(c.request("GET", "/T/f.bin").status()).isEqualTo(200);
+        ssl.getSession().invalidate(); // a full handshake, not a resumption
+        ssl.startHandshake(); // TLS 1.2: a renegotiation
+        assertThatThrownBy(() -> c.request("GET", "/T/f.bin")).isInstanceOf(IOException.class);
+      }
+      try (RawHttp c = new RawHttp(port, TestSupport.pki().clientContext(false, "TLS"), new String[] {"TLSv1.3"})) {
+        assertThat(c.request("GET", "/T/f.bin").status()).isEqualTo(200);
+        ((SSLSocket) c.socket).startHandshake(); // TLS 1.3: a KeyUpdate, which is no renegotiation
+        assertThat(c.request("GET", "/T/f.bin").status()).isEqualTo(200);
+      }
+    }
+  }
 }

@@ -201,7 +201,14 @@ final class Authenticator {
     CachedLogin hit = basicCache.get(cacheKey);
     if (hit != null && now - hit.expiresNanos < 0) {
       Arrays.fill(password, '\0');
-      return CompletableFuture.completedFuture(Result.of(hit.principal));
+      // the store's current view of the user: a removed user is refused at once, and changed
+      // groups apply at once (only a changed password waits for the entry to expire)
+      Optional<Principal> current = users.principal(user);
+      if (current.isPresent()) {
+        return CompletableFuture.completedFuture(Result.of(current.get()));
+      }
+      basicCache.remove(cacheKey, hit);
+      return CompletableFuture.completedFuture(new Result(null, challenges(group, secure, false), false));
     }
     CompletableFuture<Result> out = new CompletableFuture<>();
     try {
@@ -233,7 +240,11 @@ final class Authenticator {
   }
 
   private String cacheKey(char[] userColonPassword) {
-    byte[] b = StandardCharsets.UTF_8.encode(CharBuffer.wrap(userColonPassword)).array();
+    ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(userColonPassword));
+    // the encoded bytes only: the buffer's array has zero-filled spare room, which would give
+    // passwords differing by trailing NULs the same key
+    byte[] b = Arrays.copyOf(encoded.array(), encoded.limit());
+    Arrays.fill(encoded.array(), (byte) 0);
     try {
       return Base64.getEncoder().encodeToString(hmac(b));
     } finally {
@@ -293,7 +304,7 @@ final class Authenticator {
   private DigestCheck digest(String params, String method, String requestUri) {
     Map<String, String> p = parseParams(params);
     UserStore users = core.cfg.users();
-    String user = p.get("username");
+    String user = digestUsername(p);
     String realm = p.get("realm");
     String nonce = p.get("nonce");
     String uri = p.get("uri");
@@ -355,6 +366,66 @@ final class Authenticator {
       }
     }
     return new DigestCheck(users.principal(user).orElse(null), false);
+  }
+
+  /**
+   * The user name of Digest credentials: {@code username}, whose octets are read as UTF-8 when
+   * they are valid UTF-8 (the store's names and hashes are UTF-8) and as ISO-8859-1 otherwise, or
+   * {@code username*} in RFC 8187's encoding (RFC 7616, section 3.4); null when neither or both are
+   * present or {@code username*} is malformed.
+   */
+  static @Nullable String digestUsername(Map<String, String> params) {
+    String plain = params.get("username");
+    String extended = params.get("username*");
+    if (plain != null && extended != null) {
+      return null; // RFC 7616, section 3.4: both at once MUST be treated as an error
+    }
+    if (extended != null) {
+      return extValue(extended);
+    }
+    if (plain == null || plain.chars().allMatch(c -> c < 0x80) || plain.chars().anyMatch(c -> c > 0xFF)) {
+      return plain;
+    }
+    // header fields arrive as ISO-8859-1 characters, one per octet
+    String utf8 = strictUtf8(plain.getBytes(StandardCharsets.ISO_8859_1));
+    return utf8 != null ? utf8 : plain;
+  }
+
+  /** Decodes an RFC 8187 ext-value in UTF-8 ({@code UTF-8'lang'pct-encoded}); null if malformed. */
+  private static @Nullable String extValue(String v) {
+    int q1 = v.indexOf('\'');
+    int q2 = q1 < 0 ? -1 : v.indexOf('\'', q1 + 1);
+    if (q2 < 0 || !v.substring(0, q1).equalsIgnoreCase("UTF-8")) {
+      return null;
+    }
+    byte[] out = new byte[v.length()];
+    int n = 0;
+    for (int i = q2 + 1; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c == '%') {
+        int hi = i + 2 < v.length() ? Character.digit(v.charAt(i + 1), 16) : -1;
+        int lo = hi < 0 ? -1 : Character.digit(v.charAt(i + 2), 16);
+        if (lo < 0) {
+          return null;
+        }
+        out[n++] = (byte) (hi << 4 | lo);
+        i += 2;
+      } else if (c < 0x80 && (Character.isLetterOrDigit(c) || "!#$&+-.^_`|~".indexOf(c) >= 0)) {
+        out[n++] = (byte) c;
+      } else {
+        return null;
+      }
+    }
+    return strictUtf8(Arrays.copyOf(out, n));
+  }
+
+  private static @Nullable String strictUtf8(byte[] b) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
   }
 
   static String hex(UserStore.DigestAlgorithm alg, String s) {

@@ -350,6 +350,7 @@ public final class ServerCore implements AutoCloseable {
       }
       SslHandler ssl = t.context(rp.clientCertificate()).newHandler(ch.alloc());
       ssl.setHandshakeTimeoutMillis(cfg.limits().headerTimeout().toMillis());
+      p.addLast("no-renegotiation", new RenegotiationGuard(ssl));
       p.addLast("ssl", ssl);
     }
     RequestTimer timer = new RequestTimer(cfg.limits().headerTimeout().toNanos(), cfg.limits().idleTimeout().toNanos());
