@@ -367,6 +367,36 @@ class EndpointTest {
   }
 
   @Test
+  void faultedEnumerateLeavesNoContext() {
+    WsmanClient c = admin();
+    c.invoke(Ns.URL_GROUP_URI, "CreateUrlGroup", Map.of(), params("UrlGroup", "http://127.0.0.1:19200/Leak"));
+    int before = endpoint.openEnumerations();
+    for (String max : List.of("0", "-1", "many")) {
+      XmlElement en = XmlElement.of(Ns.WSEN, "Enumerate");
+      en.child(Ns.WSMAN, "OptimizeEnumeration");
+      en.leaf(Ns.WSMAN, "MaxElements", max);
+      assertThatThrownBy(() -> c.call(Ns.URL_GROUP_URI, Ns.ACTION_ENUMERATE, Map.of(), en)).as(max)
+          .isInstanceOfSatisfying(WsmanClient.FaultException.class,
+              e -> assertThat(e.subcode()).isEqualTo("SchemaValidationError"));
+    }
+    assertThat(endpoint.openEnumerations()).isEqualTo(before);
+  }
+
+  @Test
+  void maxElementsBeyondTheBatchLimitIsClamped() {
+    WsmanClient c = admin();
+    c.invoke(Ns.URL_GROUP_URI, "CreateUrlGroup", Map.of(), params("UrlGroup", "http://127.0.0.1:19202/Many"));
+    // xs:positiveInteger, capped at MaxBatchItems (MS-WSMV §3.1.4.1.14)
+    XmlElement en = XmlElement.of(Ns.WSEN, "Enumerate");
+    en.child(Ns.WSMAN, "OptimizeEnumeration");
+    en.leaf(Ns.WSMAN, "MaxElements", "99999999999");
+    XmlElement resp = c.call(Ns.URL_GROUP_URI, Ns.ACTION_ENUMERATE, Map.of(), en).first(Ns.WSEN, "EnumerateResponse")
+        .orElseThrow();
+    assertThat(resp.first(Ns.WSMAN, "EndOfSequence")).isPresent();
+    assertThat(resp.first(Ns.WSMAN, "Items").orElseThrow().children()).isNotEmpty();
+  }
+
+  @Test
   void operationTimeoutAnswersTimedOut() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     SERVER.entered = new CountDownLatch(1);

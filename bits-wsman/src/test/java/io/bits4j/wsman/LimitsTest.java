@@ -61,6 +61,26 @@ class LimitsTest {
   }
 
   @Test
+  void enumerateWhoseFirstItemDoesNotFitLeavesNoContext(@TempDir Path tmp) throws Exception {
+    UserStore users = UserStore.inMemory();
+    users.addUser("admin", "pw".toCharArray(), Set.of(UserStore.ADMINISTRATORS), Set.of());
+    FakeCompactServer server = new FakeCompactServer();
+    Path src = Files.writeString(tmp.resolve("f.bin"), "x");
+    UrlGroup big = server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:22300/Big"));
+    for (int f = 0; f < 200; f++) {
+      big.host("file-number-" + f + "-with-a-long-name", src, AccessPolicy.NONE);
+    }
+    try (ManagementEndpoint ep = ManagementEndpoint.builder().compactServer(server).users(users)
+        .tls(TestPki.identity(TestPki.SERVER)).bind(new InetSocketAddress("127.0.0.1", 0)).serveRoot(tmp).build()) {
+      WsmanClient small = new WsmanClient(Http.CLIENT, ep.uri(), Http.basic("admin", "pw"), Duration.ofSeconds(30), 8192);
+      assertThatThrownBy(() -> small.enumerate(Ns.URL_GROUP_URI))
+          .isInstanceOfSatisfying(WsmanClient.FaultException.class, e -> assertThat(e.subcode()).isEqualTo("EncodingLimit"));
+      // the client never saw a context: none may stay open (it would count against the user's 100)
+      assertThat(ep.openEnumerations()).isZero();
+    }
+  }
+
+  @Test
   void unexpectedFailureInsideTheNodeIsAnInternalErrorWithoutDetails() {
     UserStore users = UserStore.inMemory();
     users.addUser("admin", "pw".toCharArray(), Set.of(UserStore.ADMINISTRATORS), Set.of());

@@ -251,11 +251,15 @@ public final class Envelope {
     return n;
   }
 
-  /** Parses an xs:duration such as {@code PT60.000S} or {@code P1DT2H}. */
+  /**
+   * Parses an xs:duration such as {@code PT60.000S} or {@code P1DT2H}. A negative duration is
+   * refused, including the per-component signs ({@code PT-5S}) that {@link Duration#parse} accepts
+   * but xs:duration does not have.
+   */
   static Duration parseDuration(String text) throws WsmanFault {
     String t = text.strip().toUpperCase(Locale.ROOT);
     try {
-      if (t.startsWith("-")) {
+      if (t.indexOf('-') >= 0) {
         throw new DateTimeParseException("negative", t, 0);
       }
       return Duration.parse(t);

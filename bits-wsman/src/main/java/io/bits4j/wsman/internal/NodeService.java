@@ -31,6 +31,7 @@ import io.bits4j.TlsIdentity;
 import io.bits4j.UrlGroup;
 import io.bits4j.UrlPrefix;
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -385,12 +386,19 @@ public final class NodeService {
         keys.add(g.prefix().toString());
       }
     }
+    boolean optimize = body.first(Ns.WSMAN, "OptimizeEnumeration").isPresent();
+    int max = optimize ? maxElements(body.first(Ns.WSMAN, "MaxElements")) : 0;
     Enumerations.Context ctx = enumerations.open(user, cls.uri(), keys, mode);
     XmlElement resp = XmlElement.of(Ns.WSEN, "EnumerateResponse");
     XmlElement ctxElement = resp.child(Ns.WSEN, "EnumerationContext").text(Enumerations.id(ctx));
-    if (body.first(Ns.WSMAN, "OptimizeEnumeration").isPresent()) {
-      int max = maxElements(body.first(Ns.WSMAN, "MaxElements"));
-      boolean end = fill(resp.child(Ns.WSMAN, "Items"), ctx, cls, max, limit);
+    if (optimize) {
+      boolean end;
+      try {
+        end = fill(resp.child(Ns.WSMAN, "Items"), ctx, cls, max, limit);
+      } catch (WsmanFault f) {
+        enumerations.take(user, Enumerations.id(ctx)); // the fault carries no context: drop it
+        throw f;
+      }
       if (end) {
         enumerations.take(user, Enumerations.id(ctx));
         resp.children().remove(ctxElement);
@@ -433,11 +441,12 @@ public final class NodeService {
       return DEFAULT_PULL;
     }
     try {
-      int n = Integer.parseInt(e.get().text().strip());
-      if (n < 1) {
+      // xs:positiveInteger, of any size; the effective value is capped at MaxBatchItems (MS-WSMV §3.1.4.1.14)
+      BigInteger n = new BigInteger(e.get().text().strip());
+      if (n.signum() < 1) {
         throw new NumberFormatException();
       }
-      return Math.min(n, MAX_PULL);
+      return n.min(BigInteger.valueOf(MAX_PULL)).intValueExact();
     } catch (NumberFormatException x) {
       throw WsmanFault.schemaValidation("MaxElements must be a positive integer");
     }

@@ -84,13 +84,26 @@ public final class RemoteClientJob implements ClientJob {
       JobProgress progress, List<JobFile> files, JobTimes times, int transientErrors, String owner,
       Duration retryDelay, Duration noProgressTimeout, Map<String, String> headers) {}
 
-  /** Parses a {@code BitsClientJob} instance element. */
+  /**
+   * Parses a {@code BitsClientJob} instance element.
+   *
+   * @throws BitsException E_FAIL if a property has a value the class does not allow (a malformed reply)
+   */
   public static Snapshot parse(XmlElement e) {
+    try {
+      return parseProperties(e);
+    } catch (IllegalArgumentException x) {
+      throw new BitsException(Hresult.E_FAIL, "the target answered a malformed BitsClientJob: " + x.getMessage());
+    }
+  }
+
+  private static Snapshot parseProperties(XmlElement e) {
     Map<String, String> m = WsmanClient.properties(e);
     List<JobFile> files = new ArrayList<>();
     for (XmlElement f : e.allNamed("Files")) {
       Map<String, String> fm = WsmanClient.properties(f);
-      files.add(new JobFile(URI.create(fm.getOrDefault("remoteurl", "")), Path.of(fm.getOrDefault("localfile", "")),
+      files.add(new JobFile(WsmanClient.replyUri("RemoteUrl", fm.getOrDefault("remoteurl", "")),
+          Path.of(fm.getOrDefault("localfile", "")),
           u64(fm.get("bytestotal")), Math.max(0, u64(fm.get("bytestransferred"))),
           "true".equalsIgnoreCase(fm.getOrDefault("completed", "false").strip())));
     }
@@ -120,7 +133,7 @@ public final class RemoteClientJob implements ClientJob {
     if (s == null || s.isBlank()) {
       return 0;
     }
-    return Long.parseUnsignedLong(s.strip());
+    return WsmanClient.replyNumber("BitsClientJob property", s);
   }
 
   private static long num(Map<String, String> m, String key) {
@@ -233,10 +246,11 @@ public final class RemoteClientJob implements ClientJob {
       return Optional.empty();
     }
     o.check("GetError");
-    int code = (int) Long.parseLong(o.string("ErrorCode").orElse("0").strip());
-    ErrorContext ctx = ErrorContext.ofCode(Integer.parseInt(o.string("ErrorContext").orElse("1").strip()));
+    int code = (int) WsmanClient.replyNumber("ErrorCode", o.string("ErrorCode").orElse("0"));
+    ErrorContext ctx = ErrorContext.ofCode(
+        (int) WsmanClient.replyNumber("ErrorContext", o.string("ErrorContext").orElse("1")));
     String description = o.string("ErrorDescription").orElse(Hresult.describe(code));
-    Optional<URI> url = o.string("bits4j_RemoteUrl").map(URI::create);
+    Optional<URI> url = o.string("bits4j_RemoteUrl").map(u -> WsmanClient.replyUri("bits4j_RemoteUrl", u));
     Optional<Path> file = o.string("bits4j_LocalFile").map(Path::of);
     return Optional.of(new JobError(code, ctx, description, url, file));
   }

@@ -136,7 +136,7 @@ public final class RemoteUrlGroup implements UrlGroup {
     Set<AuthScheme> out = EnumSet.noneOf(AuthScheme.class);
     if (bits4j.getAsBoolean()) {
       for (XmlElement e : instance().allNamed("bits4j_AuthScheme")) {
-        out.add(AuthScheme.ofWmiCode(Integer.parseInt(e.text().strip())));
+        out.add(AuthScheme.ofWmiCode((int) WsmanClient.replyNumber("bits4j_AuthScheme", e.text())));
       }
       return out;
     }
@@ -152,7 +152,7 @@ public final class RemoteUrlGroup implements UrlGroup {
   private long property(String name) {
     String v = invoke("GetProperty", Map.of("Property", name)).string("Value")
         .orElseThrow(() -> new BitsException(Hresult.E_FAIL, "GetProperty returned no Value"));
-    return Long.parseLong(v.strip());
+    return WsmanClient.replyNumber(name, v);
   }
 
   private void setProperty(String name, long value) {
@@ -192,12 +192,14 @@ public final class RemoteUrlGroup implements UrlGroup {
     for (XmlElement e : extended().allNamed("bits4j_Status")) {
       String[] kv = e.text().strip().split("=", 2);
       if (kv.length == 2) {
-        statuses.put(Integer.parseInt(kv[0]), Long.parseLong(kv[1]));
+        statuses.put((int) WsmanClient.replyNumber("bits4j_Status", kv[0]),
+            WsmanClient.replyNumber("bits4j_Status", kv[1]));
       }
     }
-    return new GroupStats(Integer.parseInt(m.getOrDefault("bits4j_activeconnections", "0")),
-        Long.parseLong(m.getOrDefault("bits4j_requests", "0")), Long.parseLong(m.getOrDefault("bits4j_bytessent", "0")),
-        statuses);
+    return new GroupStats((int) WsmanClient.replyNumber("bits4j_ActiveConnections",
+        m.getOrDefault("bits4j_activeconnections", "0")),
+        WsmanClient.replyNumber("bits4j_Requests", m.getOrDefault("bits4j_requests", "0")),
+        WsmanClient.replyNumber("bits4j_BytesSent", m.getOrDefault("bits4j_bytessent", "0")), statuses);
   }
 
   @Override

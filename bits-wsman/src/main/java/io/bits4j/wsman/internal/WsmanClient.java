@@ -3,14 +3,16 @@ package io.bits4j.wsman.internal;
 import io.bits4j.BitsException;
 import io.bits4j.ErrorContext;
 import io.bits4j.Hresult;
-import java.io.IOException;
+import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +20,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +35,11 @@ import org.jspecify.annotations.Nullable;
  * HRESULT (the {@code MSFT_WmiError/error_Code}, else the {@code WSManFault/@Code}, a Win32 code
  * mapped with {@code HRESULT_FROM_WIN32}); 401 becomes E_ACCESSDENIED (naming Negotiate/Kerberos
  * when the target offers only those); network failures become the WinHTTP HRESULTs WinRM clients
- * report (0x80072EFD cannot connect, 0x80072EE2 timeout, 0x80072F8F TLS failure). Thread-safe.
+ * report (0x80072EFD cannot connect, 0x80072EE2 timeout, 0x80072F8F TLS failure). The whole reply,
+ * body included, must arrive within the operation timeout plus 5 s (MS-WSMV §3.2.4.1: OperationTimeout
+ * + NetworkDelayms) and be no larger than the MaxEnvelopeSize asked for; a reply that stalls is
+ * 0x80072EE2, one that is longer is ERROR_WSMAN_MAX_ENVELOPE_SIZE_EXCEEDED (0x80338048). Values of
+ * the wrong type in a reply are E_FAIL. Thread-safe.
  */
 public final class WsmanClient {
   /** HRESULT_FROM_WIN32(ERROR_WINHTTP_CANNOT_CONNECT). */
@@ -122,21 +134,19 @@ public final class WsmanClient {
     } else if (authorization != null) {
       rb.header("Authorization", authorization);
     }
+    Duration deadline = operationTimeout.plusSeconds(5);
+    CompletableFuture<HttpResponse<byte[]>> pending =
+        http.sendAsync(rb.build(), info -> new BoundedBody(maxEnvelopeSize));
     HttpResponse<byte[]> resp;
     try {
-      resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (HttpConnectTimeoutException | ConnectException e) {
-      throw new BitsException(CANNOT_CONNECT, ErrorContext.NONE, "cannot connect to " + endpoint + ": " + e, e);
-    } catch (HttpTimeoutException e) {
-      throw new BitsException(TIMEOUT, ErrorContext.NONE, "no reply from " + endpoint + " in time", e);
-    } catch (SSLException e) {
-      throw new BitsException(SECURE_FAILURE, ErrorContext.NONE, "TLS with " + endpoint + " failed: " + e.getMessage(), e);
-    } catch (IOException e) {
-      if (e.getCause() instanceof SSLException) {
-        throw new BitsException(SECURE_FAILURE, ErrorContext.NONE, "TLS with " + endpoint + " failed: " + e.getMessage(), e);
-      }
-      throw new BitsException(CANNOT_CONNECT, ErrorContext.NONE, "request to " + endpoint + " failed: " + e, e);
+      resp = pending.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      pending.cancel(true);
+      throw new BitsException(TIMEOUT, ErrorContext.NONE, "no complete reply from " + endpoint + " in time", e);
+    } catch (ExecutionException e) {
+      throw failure(e.getCause() == null ? e : e.getCause());
     } catch (InterruptedException e) {
+      pending.cancel(true);
       Thread.currentThread().interrupt();
       throw new BitsException(Hresult.E_CANCELLED, ErrorContext.NONE, "interrupted", e);
     }
@@ -169,6 +179,112 @@ public final class WsmanClient {
           "unexpected reply from " + endpoint + ": HTTP " + status + (bodyElement == null ? " without SOAP body" : ""));
     }
     return bodyElement;
+  }
+
+  /** Maps a failed exchange to the HRESULT a WinRM client reports. */
+  private BitsException failure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof BitsException) {
+        return (BitsException) c;
+      }
+    }
+    if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException) {
+      return new BitsException(CANNOT_CONNECT, ErrorContext.NONE, "cannot connect to " + endpoint + ": " + t, t);
+    }
+    if (t instanceof HttpTimeoutException) {
+      return new BitsException(TIMEOUT, ErrorContext.NONE, "no reply from " + endpoint + " in time", t);
+    }
+    if (t instanceof SSLException || t.getCause() instanceof SSLException) {
+      return new BitsException(SECURE_FAILURE, ErrorContext.NONE, "TLS with " + endpoint + " failed: " + t.getMessage(), t);
+    }
+    return new BitsException(CANNOT_CONNECT, ErrorContext.NONE, "request to " + endpoint + " failed: " + t, t);
+  }
+
+  /**
+   * Collects a reply body of at most {@code max} octets; a longer one is abandoned (the connection
+   * is dropped) with ERROR_WSMAN_MAX_ENVELOPE_SIZE_EXCEEDED.
+   */
+  private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final long max;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private Flow.@Nullable Subscription subscription;
+
+    BoundedBody(long max) {
+      this.max = max;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      if (result.isDone()) {
+        return;
+      }
+      for (ByteBuffer b : buffers) {
+        if (bytes.size() + (long) b.remaining() > max) {
+          if (subscription != null) {
+            subscription.cancel();
+          }
+          result.completeExceptionally(new BitsException((int) WsmanFault.MAX_ENVELOPE_SIZE_EXCEEDED,
+              "the reply is larger than MaxEnvelopeSize (" + max + " octets)"));
+          return;
+        }
+        byte[] chunk = new byte[b.remaining()];
+        b.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toByteArray());
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+  }
+
+  /**
+   * A signed or unsigned 64-bit decimal the target answered.
+   *
+   * @throws BitsException E_FAIL if the text is not one (a malformed reply)
+   */
+  public static long replyNumber(String what, @Nullable String text) {
+    String t = String.valueOf(text).strip();
+    try {
+      return t.startsWith("-") ? Long.parseLong(t) : Long.parseUnsignedLong(t);
+    } catch (NumberFormatException e) {
+      throw new BitsException(Hresult.E_FAIL, "the target answered a malformed " + what + ": " + abbreviate(t));
+    }
+  }
+
+  /**
+   * A URL the target answered.
+   *
+   * @throws BitsException E_FAIL if the text is not a URI (a malformed reply)
+   */
+  public static URI replyUri(String what, String text) {
+    try {
+      return new URI(text.strip());
+    } catch (URISyntaxException e) {
+      throw new BitsException(Hresult.E_FAIL, "the target answered a malformed " + what + ": " + abbreviate(text));
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "…" : s;
   }
 
   private static String unauthorizedMessage(HttpResponse<?> resp) {
@@ -277,7 +393,11 @@ public final class WsmanClient {
       List<String> s = strings(name);
       byte[] b = new byte[s.size()];
       for (int i = 0; i < b.length; i++) {
-        b[i] = (byte) Integer.parseInt(s.get(i).strip());
+        long v = replyNumber(name, s.get(i));
+        if (v < 0 || v > 255) {
+          throw new BitsException(Hresult.E_FAIL, "the target answered a malformed " + name + ": " + v);
+        }
+        b[i] = (byte) v;
       }
       return b;
     }

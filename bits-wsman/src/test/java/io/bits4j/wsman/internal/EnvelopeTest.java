@@ -204,6 +204,16 @@ class EnvelopeTest {
   }
 
   @Test
+  void negativeTimeoutComponentsAreFaults() {
+    // xs:duration has one leading sign only; java.time would read these as negative (an instant TimedOut)
+    for (String t : new String[] {"PT-5S", "P-1D", "PT1H-30M"}) {
+      String env = replace(PYWINRM_INVOKE, ">PT20S<", ">" + t + "<");
+      assertThatThrownBy(() -> Envelope.parse(bytes(env))).as(t)
+          .isInstanceOfSatisfying(WsmanFault.class, f -> assertThat(f.subcode()).isEqualTo("InvalidHeader"));
+    }
+  }
+
+  @Test
   void faultsAreWellFormedAndCarryCodes() throws Exception {
     WsmanFault f = WsmanFault.invalidSelectors("bad <selector> & more");
     byte[] b = XmlCodec.write(Messages.fault(f, "uuid:1"));
