@@ -175,6 +175,7 @@ final class Attempt {
         end = f.written;
       }
       local(() -> ch.force(end, true), f);
+      local(() -> checkInPlace(f, end), f);
     }  catch (IOException e) {
       throw local(e, f);
     }
@@ -528,6 +529,21 @@ final class Attempt {
       if (f.durable >= position && position > f.confirmed) {
         f.confirmed = position;
       }
+    }
+  }
+
+  /**
+   * Checks that the temp file is still where {@code complete()} will look for it: the written bytes
+   * went to an open file, which is lost if its path was removed meanwhile (its directory deleted).
+   *
+   * @throws IOException if it is gone ({@link java.nio.file.NoSuchFileException}) or the file at its
+   *     path has another length
+   */
+  private static void checkInPlace(FileEntry f, long end) throws IOException {
+    long size = java.nio.file.Files.size(f.temp);
+    if (size != end) {
+      throw new IOException("the temp file " + f.temp + " was changed by another program: " + size
+          + " bytes, " + end + " written");
     }
   }
 

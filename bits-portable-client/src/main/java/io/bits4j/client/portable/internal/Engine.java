@@ -433,17 +433,31 @@ public final class Engine implements AutoCloseable {
           continue;
         }
         try {
-          setLastModified(f);
-          try {
-            Files.move(f.temp, f.dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          } catch (AtomicMoveNotSupportedException e) {
-            Files.move(f.temp, f.dest, StandardCopyOption.REPLACE_EXISTING);
+          boolean recorded;
+          synchronized (lock) {
+            recorded = f.renaming;
+            f.renaming = true;
+            j.version++;
+          }
+          // an earlier complete() recorded the rename and the process died before recording that
+          // it was done: the temp file is gone because it is at its destination (with its length)
+          boolean movedBeforeCrash = recorded && Files.notExists(f.temp) && Files.isRegularFile(f.dest)
+              && Files.size(f.dest) == f.written;
+          persistChecked(j, true); // the intent is durable before the rename
+          if (!movedBeforeCrash) {
+            setLastModified(f);
+            try {
+              Files.move(f.temp, f.dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+              Files.move(f.temp, f.dest, StandardCopyOption.REPLACE_EXISTING);
+            }
           }
           if (f.dest.getParent() != null) {
             StateStore.forceDirectory(f.dest.getParent());
           }
         } catch (IOException e) {
           synchronized (lock) {
+            f.renaming = false; // the rename did not happen
             j.closing = false;
             j.version++;
           }

@@ -27,6 +27,11 @@ final class FileEntry {
   @Nullable String etag;
   @Nullable String lastModified;
   boolean completed;
+  /**
+   * {@code complete()} is about to rename (or has renamed) the temp file to the destination; recorded
+   * before the rename so that a temp file missing after a crash is known to be at its destination.
+   */
+  boolean renaming;
   boolean renamed;
 
   FileEntry(URI url, Path dest, Path temp) {

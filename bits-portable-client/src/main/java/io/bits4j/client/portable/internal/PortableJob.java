@@ -379,6 +379,9 @@ public final class PortableJob implements ClientJob {
         p.setProperty(k + "lastModified", fe.lastModified);
       }
       p.setProperty(k + "completed", Boolean.toString(fe.completed));
+      if (fe.renaming) {
+        p.setProperty(k + "renaming", "true");
+      }
       p.setProperty(k + "renamed", Boolean.toString(fe.renamed));
     }
     return p;
@@ -437,6 +440,7 @@ public final class PortableJob implements ClientJob {
       fe.etag = p.getProperty(k + "etag");
       fe.lastModified = p.getProperty(k + "lastModified");
       fe.completed = Boolean.parseBoolean(p.getProperty(k + "completed", "false"));
+      fe.renaming = Boolean.parseBoolean(p.getProperty(k + "renaming", "false"));
       fe.renamed = Boolean.parseBoolean(p.getProperty(k + "renamed", "false"));
       j.files.add(fe);
     }

@@ -29,9 +29,18 @@ import org.jspecify.annotations.Nullable;
  * (write a temporary file, force it, {@code ATOMIC_MOVE} it over the old one, force the directory),
  * and a lock file held with {@link FileChannel#tryLock()} so that only one process drives the
  * directory. Each state file starts with a CRC-32 line so that a damaged file is recognised.
+ *
+ * <p>Within one JVM the directories held are also kept in a set, consulted before the lock file is
+ * opened: the lock is a POSIX record lock, which belongs to the process and is dropped when the
+ * process closes <em>any</em> descriptor of the file, so a second store in the same JVM must never
+ * open and close the lock file while the first holds it.
  */
 public final class StateStore implements Closeable {
   static final String HEADER = "# bits4j job state v1 crc32=";
+  /** The header's start, followed by the format version of the file. */
+  private static final String HEADER_PREFIX = "# bits4j job state v";
+  /** The state directories held by stores of this JVM (real paths). */
+  private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final System.Logger LOG = System.getLogger(StateStore.class.getName());
 
   private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
@@ -41,6 +50,9 @@ public final class StateStore implements Closeable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final boolean posix;
+  /** This store's entry in {@link #HELD}. */
+  private final Path heldKey;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * Opens (creating) a state directory and locks it.
@@ -52,6 +64,7 @@ public final class StateStore implements Closeable {
     this.dir = dir.toAbsolutePath();
     this.posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
     FileChannel ch = null;
+    Path key = null;
     try {
       Files.createDirectories(this.dir);
       if (posix) {
@@ -61,6 +74,11 @@ public final class StateStore implements Closeable {
           // not our directory to restrict; go on
         }
       }
+      Path real = this.dir.toRealPath();
+      if (!HELD.add(real)) {
+        throw inUse(this.dir);
+      }
+      key = real;
       ch = FileChannel.open(this.dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock l;
       try {
@@ -69,13 +87,18 @@ public final class StateStore implements Closeable {
         l = null;
       }
       if (l == null) {
-        ch.close();
-        throw new BitsException(io.bits4j.Hresult.E_SHARING_VIOLATION, ErrorContext.LOCAL_FILE,
-            "state directory " + this.dir + " is in use by another bits4j client", null);
+        ch.close(); // no store of this JVM holds it (HELD): closing drops no lock of ours
+        HELD.remove(key);
+        key = null;
+        throw inUse(this.dir);
       }
       this.lockChannel = ch;
       this.lock = l;
+      this.heldKey = key;
     } catch (IOException e) {
+      if (key != null) {
+        HELD.remove(key);
+      }
       if (ch != null) {
         try {
           ch.close();
@@ -86,6 +109,11 @@ public final class StateStore implements Closeable {
       throw new BitsException(LocalErrors.hresult(e), ErrorContext.LOCAL_FILE,
           "cannot open state directory " + this.dir + ": " + e, e);
     }
+  }
+
+  private static BitsException inUse(Path dir) {
+    return new BitsException(io.bits4j.Hresult.E_SHARING_VIOLATION, ErrorContext.LOCAL_FILE,
+        "state directory " + dir + " is in use by another bits4j client", null);
   }
 
   /** The directory. */
@@ -153,6 +181,23 @@ public final class StateStore implements Closeable {
         }
       }
     }
+  }
+
+  /**
+   * True if the data starts with the header of a format version other than this store's (a file
+   * written by a newer bits4j): not damaged, only not readable here.
+   */
+  static boolean otherVersion(byte[] data) {
+    int n = HEADER_PREFIX.length();
+    if (data.length <= n || !new String(data, 0, n, StandardCharsets.ISO_8859_1).equals(HEADER_PREFIX)) {
+      return false;
+    }
+    int i = n;
+    while (i < data.length && data[i] >= '0' && data[i] <= '9') {
+      i++;
+    }
+    return i > n && i < data.length && data[i] == ' '
+        && !new String(data, n, i - n, StandardCharsets.ISO_8859_1).equals("1");
   }
 
   /** Decodes a state file, or returns null if it is damaged (bad header or CRC). */
@@ -232,23 +277,21 @@ public final class StateStore implements Closeable {
 
   /**
    * Loads every job's state. Leftover temporary files (a write interrupted by a crash) are deleted;
-   * damaged state files are renamed to {@code .damaged} and skipped with a warning.
+   * damaged state files are renamed to {@code .damaged} and skipped with a warning. State files of
+   * another format version (a newer bits4j) and entries that cannot be read, deleted or set aside
+   * (no permission, a directory in place of a file) are left as they are and skipped with a
+   * warning: the other jobs still load.
+   *
+   * @throws BitsException (context LOCAL_FILE) if the directory itself cannot be listed
    */
   public List<Properties> loadAll() {
     List<Properties> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "job-*")) {
       for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.endsWith(".state.tmp")) {
-          Files.deleteIfExists(p);
-        } else if (name.endsWith(".state")) {
-          Properties props = decode(Files.readAllBytes(p));
-          if (props == null) {
-            LOG.log(System.Logger.Level.WARNING, "damaged job state file " + p + " set aside");
-            Files.move(p, p.resolveSibling(name + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
-          } else {
-            out.add(props);
-          }
+        try {
+          load(p, out);
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "job state entry " + p + " skipped: " + e);
         }
       }
     } catch (IOException e) {
@@ -256,6 +299,26 @@ public final class StateStore implements Closeable {
           "cannot read state directory " + dir + ": " + e, e);
     }
     return out;
+  }
+
+  /** Loads one directory entry of {@link #loadAll} into {@code out}. */
+  private static void load(Path p, List<Properties> out) throws IOException {
+    String name = p.getFileName().toString();
+    if (name.endsWith(".state.tmp")) {
+      Files.deleteIfExists(p);
+    } else if (name.endsWith(".state")) {
+      byte[] data = Files.readAllBytes(p);
+      Properties props = decode(data);
+      if (props != null) {
+        out.add(props);
+      } else if (otherVersion(data)) {
+        LOG.log(System.Logger.Level.WARNING, "job state file " + p
+            + " has another format version (written by a newer bits4j?); left in place and skipped");
+      } else {
+        LOG.log(System.Logger.Level.WARNING, "damaged job state file " + p + " set aside");
+        Files.move(p, p.resolveSibling(name + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
   static void forceDirectory(Path dir) {
@@ -269,6 +332,9 @@ public final class StateStore implements Closeable {
   /** Releases the lock; idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       if (lock.isValid()) {
         lock.release();
@@ -276,6 +342,8 @@ public final class StateStore implements Closeable {
       lockChannel.close();
     } catch (IOException e) {
       // nothing useful to do
+    } finally {
+      HELD.remove(heldKey);
     }
   }
 }
