@@ -19,7 +19,8 @@ import java.util.Objects;
  *   <li>rights are a concatenation of {@code GA GR GX GW FA FR FX FW} or a hex mask {@code
  *       0x…};
  *   <li>trustee is {@code WD} (Everyone), {@code AU} (authenticated users), {@code AN}
- *       (anonymous), {@code BA} (administrators), {@code BU} (users) or a SID {@code S-1-…}.
+ *       (anonymous), {@code BA} (administrators), {@code BU} (users) or a SID {@code S-1-…}
+ *       (its parts are decimal numbers, so {@code S-1-5-07} is {@code S-1-5-7}, as on Windows).
  * </ul>
  *
  * <p>Evaluation follows Windows: entries in order; a deny entry that matches the principal and
@@ -72,7 +73,7 @@ public final class AccessPolicy {
    *
    * @param allow true for {@code A}, false for {@code D}
    * @param mask the rights with generic rights mapped to file rights
-   * @param sid the trustee's SID
+   * @param sid the trustee's SID, in canonical form (no leading zeros)
    */
   public record Ace(boolean allow, int mask, String sid) {
     /** Validates the SID. */
@@ -192,7 +193,8 @@ public final class AccessPolicy {
     }
     if (r.startsWith("0x") || r.startsWith("0X")) {
       String hex = r.substring(2);
-      if (hex.isEmpty() || hex.length() > 8 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+      if (hex.isEmpty() || hex.length() > 8 || !hex.chars().allMatch(
+          c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
         throw located(pos, "bad hex rights mask");
       }
       return mapGeneric((int) Long.parseLong(hex, 16));
@@ -218,16 +220,19 @@ public final class AccessPolicy {
     }
     if (t.startsWith("S-1-")) {
       String[] parts = t.substring(4).split("-", -1);
+      StringBuilder canonical = new StringBuilder("S-1");
       for (String p : parts) {
         if (p.isEmpty() || p.length() > 10 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
             || Long.parseLong(p) > 0xFFFF_FFFFL) {
           throw located(pos, "malformed SID");
         }
+        // Windows reads each part as a number: S-1-5-07 is S-1-5-7.
+        canonical.append('-').append(Long.parseLong(p));
       }
       if (parts.length < 2 || parts.length > 16) {
         throw located(pos, "malformed SID");
       }
-      return t;
+      return canonical.toString();
     }
     throw located(pos, "unknown trustee '" + t + "' (WD AU AN BA BU or S-1-…)");
   }

@@ -11,9 +11,13 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,12 +54,27 @@ public final class TlsIdentity {
     if (chain.isEmpty()) {
       throw new BitsException(Hresult.E_INVALIDARG, "a TLS identity needs at least one certificate");
     }
+    if (!matches(privateKey, chain.get(0).getPublicKey())) {
+      for (int i = 1; i < chain.size(); i++) {
+        if (matches(privateKey, chain.get(i).getPublicKey())) {
+          throw new BitsException(Hresult.E_INVALIDARG, "the certificate chain must be leaf first: the private key"
+              + " belongs to certificate " + (i + 1) + " (" + chain.get(i).getSubjectX500Principal().getName() + ")");
+        }
+      }
+      throw new BitsException(Hresult.E_INVALIDARG, "the private key does not belong to the certificate "
+          + chain.get(0).getSubjectX500Principal().getName());
+    }
     this.privateKey = privateKey;
     this.chain = List.copyOf(chain);
     this.thumbprint = sha1(chain.get(0));
   }
 
-  /** An identity from a key and its chain (leaf first). */
+  /**
+   * An identity from a key and its chain (leaf first).
+   *
+   * @throws BitsException E_INVALIDARG if the chain is empty or the key does not belong to its
+   *     first certificate
+   */
   public static TlsIdentity of(PrivateKey privateKey, List<X509Certificate> chain) {
     return new TlsIdentity(Objects.requireNonNull(privateKey, "privateKey"), chain);
   }
@@ -64,7 +83,7 @@ public final class TlsIdentity {
    * Reads a PEM certificate chain file and a PEM private key file.
    *
    * @throws BitsException E_FILE_NOT_FOUND if a file is missing; E_INVALIDARG if one is not
-   *     usable PEM
+   *     usable PEM or the key does not belong to the first certificate
    */
   public static TlsIdentity fromPem(Path certificateChain, Path privateKey) {
     return fromPem(read(certificateChain), read(privateKey));
@@ -73,7 +92,8 @@ public final class TlsIdentity {
   /**
    * Parses PEM text: certificates (leaf first) and a private key.
    *
-   * @throws BitsException E_INVALIDARG if the text is not usable PEM
+   * @throws BitsException E_INVALIDARG if the text is not usable PEM or the key does not belong
+   *     to the first certificate
    */
   public static TlsIdentity fromPem(String certificateChainPem, String privateKeyPem) {
     return new TlsIdentity(parseKey(privateKeyPem), parseCertificates(certificateChainPem));
@@ -113,7 +133,8 @@ public final class TlsIdentity {
   /**
    * Takes a private-key entry from a key store.
    *
-   * @throws BitsException E_INVALIDARG if the alias is missing or not a key entry
+   * @throws BitsException E_INVALIDARG if the alias is missing, not a key entry, or its key does
+   *     not belong to the first certificate of its chain
    */
   public static TlsIdentity fromKeyStore(KeyStore keyStore, String alias, char[] password) {
     try {
@@ -181,6 +202,43 @@ public final class TlsIdentity {
     return "TlsIdentity[" + certificate().getSubjectX500Principal().getName() + ", sha1=" + thumbprintHex() + "]";
   }
 
+  /**
+   * True if the private key belongs to the public key: same RSA modulus, or else a signature made
+   * with the private key verifies with the public key. Keys no signature algorithm here handles
+   * are taken as they are.
+   */
+  private static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
+    if (privateKey instanceof RSAKey priv && publicKey instanceof RSAKey pub) {
+      return priv.getModulus().equals(pub.getModulus());
+    }
+    String algorithm = switch (publicKey.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      case "DSA" -> "SHA256withDSA";
+      case "EdDSA", "Ed25519", "Ed448" -> "EdDSA";
+      default -> null;
+    };
+    if (algorithm == null) {
+      return true;
+    }
+    try {
+      byte[] challenge = new byte[32];
+      new SecureRandom().nextBytes(challenge);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(privateKey);
+      signer.update(challenge);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(publicKey);
+      verifier.update(challenge);
+      return verifier.verify(signature);
+    } catch (java.security.InvalidKeyException | java.security.SignatureException e) {
+      return false;
+    } catch (GeneralSecurityException e) {
+      return true; // no provider for the algorithm: nothing to compare with
+    }
+  }
+
   private static String read(Path p) {
     try {
       return Files.readString(p, StandardCharsets.US_ASCII);
@@ -222,6 +280,11 @@ public final class TlsIdentity {
         throw new BitsException(Hresult.E_INVALIDARG, "PEM " + type
             + " is not supported; convert with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key8.pem");
       }
+    }
+    if (pem.contains("Proc-Type: 4,ENCRYPTED")) {
+      // OpenSSL's legacy encrypted form: its headers contain '-', so PEM above does not match it.
+      throw new BitsException(Hresult.E_INVALIDARG, "an encrypted PEM private key is not supported;"
+          + " convert with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key8.pem");
     }
     throw new BitsException(Hresult.E_INVALIDARG, "no PEM private key found");
   }

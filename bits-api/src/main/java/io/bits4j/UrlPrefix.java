@@ -245,7 +245,8 @@ public record UrlPrefix(String scheme, String host, int port, String path) {
       return false;
     }
     for (String p : parts) {
-      if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
+      if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')
+          || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
         return false;
       }
       if (Integer.parseInt(p) > 255) {
@@ -301,13 +302,18 @@ public record UrlPrefix(String scheme, String host, int port, String path) {
           groups += 2;
           continue;
         }
-        if (p.isEmpty() || p.length() > 4 || !p.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (p.isEmpty() || p.length() > 4 || !p.chars().allMatch(UrlPrefix::isAsciiHexDigit)) {
           return false;
         }
         groups++;
       }
     }
     return dbl >= 0 ? groups <= 7 : groups == 8;
+  }
+
+  /** {@code 0-9a-fA-F} only: {@link Character#digit} would also take other scripts' digits. */
+  private static boolean isAsciiHexDigit(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   private static BitsException invalid(String why, String text) {

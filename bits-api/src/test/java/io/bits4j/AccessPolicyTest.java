@@ -3,8 +3,15 @@ package io.bits4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,6 +55,9 @@ class AccessPolicyTest {
       D:(A;;GR;;;S-1-5-32-544)                   | false | false | false | true
       D:(A;;GR;;;S-1-5-7)                        | true  | false | false | false
       D:(A;;GR;;;S-1-1-0)                        | false | true  | true  | true
+      D:(D;;GA;;;S-1-5-07)(A;;GR;;;AN)           | false | false | false | false
+      D:(D;;GA;;;S-1-5-32-0544)(A;;GA;;;AU)      | false | true  | true  | false
+      D:(A;;GR;;;S-1-05-000011)                  | false | true  | true  | true
       """)
   void evaluatesDownloadAccess(String sddl, boolean anon, boolean alice, boolean bob, boolean admin) {
     AccessPolicy p = AccessPolicy.parse(sddl);
@@ -93,6 +103,8 @@ class AccessPolicyTest {
       D:(A;;GAF;;;WD)           | 8
       D:(A;;0x;;;WD)            | 6
       D:(A;;0x123456789;;;WD)   | 6
+      D:(A;;0x\uff11;;;WD)      | 6
+      D:(A;;0x\u0661;;;WD)      | 6
       D:(A;;GA;abc;;WD)         | 9
       D:(A;;GA;;abc;WD)         | 10
       D:(A;;GA;;;XY)            | 11
@@ -117,5 +129,57 @@ class AccessPolicyTest {
     assertThat(p.sddl()).isEqualTo("D:(A;;GR;;;AU)");
     assertThat(p).isEqualTo(AccessPolicy.parse("D:(A;;GR;;;AU)"));
     assertThat(p.aces()).containsExactly(new AccessPolicy.Ace(true, AccessPolicy.FILE_GENERIC_READ, Principal.AUTHENTICATED_USERS_SID));
+  }
+
+  /**
+   * Random ACE lists against a plain model of Windows' AccessCheck: walk the entries in order,
+   * granted rights accumulate, a matching deny of a not-yet-granted wanted right denies.
+   */
+  @Property(tries = 500)
+  void evaluationMatchesAReferenceModel(@ForAll("aceLists") List<String> aces, @ForAll("anyone") Principal who,
+      @ForAll("wanted") int wanted) {
+    AccessPolicy p = AccessPolicy.parse("D:" + String.join("", aces));
+    assertThat(p.aces()).hasSize(aces.size());
+    int want = wanted & 0x0FFFFFFF;
+    want |= (wanted & AccessPolicy.GENERIC_READ) != 0 ? AccessPolicy.FILE_GENERIC_READ : 0;
+    want |= (wanted & AccessPolicy.GENERIC_WRITE) != 0 ? AccessPolicy.FILE_GENERIC_WRITE : 0;
+    want |= (wanted & AccessPolicy.GENERIC_EXECUTE) != 0 ? AccessPolicy.FILE_GENERIC_EXECUTE : 0;
+    want |= (wanted & AccessPolicy.GENERIC_ALL) != 0 ? AccessPolicy.FILE_ALL_ACCESS : 0;
+    boolean expected = want == 0;
+    int granted = 0;
+    for (AccessPolicy.Ace ace : p.aces()) {
+      if (expected || !who.sids().contains(ace.sid())) {
+        continue;
+      }
+      if (!ace.allow() && (ace.mask() & want & ~granted) != 0) {
+        break;
+      }
+      granted |= ace.allow() ? ace.mask() : 0;
+      expected = (granted & want) == want;
+    }
+    assertThat(p.allows(who, wanted)).isEqualTo(expected);
+  }
+
+  @Provide
+  Arbitrary<List<String>> aceLists() {
+    Arbitrary<String> rights = Arbitraries.oneOf(
+        Arbitraries.of("GA", "GR", "GW", "GX", "FA", "FR", "FW", "FX", "GRGW"),
+        Arbitraries.integers().between(1, 0x1FF).map(i -> "0x" + Integer.toHexString(i)));
+    Arbitrary<String> trustee = Arbitraries.of("WD", "AU", "AN", "BA", "BU", "S-1-5-07",
+        Principal.userSid("alice"), Principal.groupSid("Engineers"));
+    return Combinators.combine(Arbitraries.of("A", "D"), rights, trustee)
+        .as((type, r, t) -> "(" + type + ";;" + r + ";;;" + t + ")").list().ofMaxSize(8);
+  }
+
+  @Provide
+  Arbitrary<Principal> anyone() {
+    return Arbitraries.of(Principal.ANONYMOUS, ALICE, BOB_ENGINEER, ADMIN,
+        Principal.user("alice", Set.of("Engineers"), false));
+  }
+
+  @Provide
+  Arbitrary<Integer> wanted() {
+    return Arbitraries.oneOf(Arbitraries.of(AccessPolicy.FILE_READ_DATA, AccessPolicy.GENERIC_READ,
+        AccessPolicy.GENERIC_ALL, AccessPolicy.FILE_GENERIC_READ), Arbitraries.integers().between(0, 0x1FF));
   }
 }

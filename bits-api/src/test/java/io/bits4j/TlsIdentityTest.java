@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,7 +25,8 @@ class TlsIdentityTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"rsa.crt, rsa-pkcs8.key, RSA", "rsa.crt, rsa-pkcs1.key, RSA", "ec.crt, ec-pkcs8.key, EC"})
+  @CsvSource({"rsa.crt, rsa-pkcs8.key, RSA", "rsa.crt, rsa-pkcs1.key, RSA", "ec.crt, ec-pkcs8.key, EC",
+      "ed25519.crt, ed25519-pkcs8.key, EdDSA"})
   void readsPemKeysAndNamesTheCertificateByThumbprint(String crt, String key, String algorithm) {
     TlsIdentity id = TlsIdentity.fromPem(res(crt), res(key));
     assertThat(id.privateKey().getAlgorithm()).isEqualTo(algorithm);
@@ -57,6 +61,52 @@ class TlsIdentityTest {
     assertThatThrownBy(() -> TlsIdentity.fromPem(Path.of("/nonexistent/x.crt"), res("ec-pkcs8.key")))
         .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_FILE_NOT_FOUND));
     assertThatThrownBy(() -> TlsIdentity.fromPem("no pem here", "nor here"))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
+  }
+
+  /** Encrypted keys (password "x"), in both of OpenSSL's forms, are explained, not misreported. */
+  @ParameterizedTest
+  @CsvSource({"rsa-pkcs8-encrypted.key", "rsa-pkcs1-encrypted.key"})
+  void explainsEncryptedKeys(String key) {
+    assertThatThrownBy(() -> TlsIdentity.fromPem(res("rsa.crt"), res(key)))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG))
+        .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"rsa.crt, ec-pkcs8.key", "ec.crt, rsa-pkcs8.key", "ec.crt, ed25519-pkcs8.key", "ed25519.crt, rsa-pkcs1.key"})
+  void refusesAKeyThatIsNotTheCertificates(String crt, String key) {
+    assertThatThrownBy(() -> TlsIdentity.fromPem(res(crt), res(key)))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG))
+        .hasMessageContaining("does not belong");
+  }
+
+  @Test
+  void ofChecksTheKeyToo() {
+    TlsIdentity ec = TlsIdentity.fromPem(res("ec.crt"), res("ec-pkcs8.key"));
+    TlsIdentity rsa = TlsIdentity.fromPem(res("rsa.crt"), res("rsa-pkcs8.key"));
+    assertThatThrownBy(() -> TlsIdentity.of(ec.privateKey(), rsa.chain()))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
+    assertThat(TlsIdentity.of(rsa.privateKey(), rsa.chain())).isEqualTo(rsa);
+  }
+
+  @Test
+  void refusesAChainThatIsNotLeafFirst() throws Exception {
+    String chain = Files.readString(res("ec.crt")) + Files.readString(res("rsa.crt"));
+    assertThatThrownBy(() -> TlsIdentity.fromPem(chain, Files.readString(res("rsa-pkcs8.key"))))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG))
+        .hasMessageContaining("leaf first");
+  }
+
+  @Test
+  void refusesAKeyStoreEntryWhoseKeyIsNotItsCertificates() throws Exception {
+    TlsIdentity ec = TlsIdentity.fromPem(res("ec.crt"), res("ec-pkcs8.key"));
+    TlsIdentity rsa = TlsIdentity.fromPem(res("rsa.crt"), res("rsa-pkcs8.key"));
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    List<X509Certificate> wrong = new ArrayList<>(rsa.chain());
+    ks.setKeyEntry("mixed", ec.privateKey(), "pw".toCharArray(), wrong.toArray(new X509Certificate[0]));
+    assertThatThrownBy(() -> TlsIdentity.fromKeyStore(ks, "mixed", "pw".toCharArray()))
         .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
   }
 }

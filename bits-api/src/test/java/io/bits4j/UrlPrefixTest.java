@@ -74,6 +74,12 @@ class UrlPrefixTest {
       "http://-bad.example:80/a",
       "http://bad_host:80/a",
       "http://+*:80/a",
+      "http://[::1a.2.3.4]:80/a",       // embedded IPv4 with a hex letter (was a NumberFormatException)
+      "http://[::+1.2.3.4]:80/a",       // signs Integer.parseInt takes
+      "http://[::-1.2.3.4]:80/a",
+      "http://[::\u0661.2.3.4]:80/a",  // digits of other scripts
+      "http://[::\u0661]:80/a",
+      "http://[::\uff21]:80/a",
   })
   void refusesInvalidPrefixesWithInvalidArg(String text) {
     assertThatThrownBy(() -> UrlPrefix.parse(text))
@@ -146,6 +152,28 @@ class UrlPrefixTest {
     assertThat(parsed.host()).isEqualTo(p.host());
     assertThat(parsed.path()).isEqualTo(p.path());
     assertThat(parsed.scheme()).isEqualTo(p.scheme());
+  }
+
+  /** Any string either parses to a prefix that formats and parses back, or is refused with E_INVALIDARG. */
+  @Property(tries = 1000)
+  void anyHostTextIsRoundTrippedOrRefused(@ForAll("hostish") String host) {
+    String text = "http://" + host + ":80/g";
+    UrlPrefix p;
+    try {
+      p = UrlPrefix.parse(text);
+    } catch (BitsException e) {
+      assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG);
+      return;
+    }
+    assertThat(UrlPrefix.parse(p.toString())).isEqualTo(p);
+    assertThat(p.host()).matches("[+*]|[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+]");
+  }
+
+  @Provide
+  Arbitrary<String> hostish() {
+    Arbitrary<String> piece = Arbitraries.of("[", "]", ":", "::", ".", "0", "1", "01", "255", "256", "ffff", "g",
+        "1a", "+1", "-1", "%25eth0", "\u0661", "\uff21", "\u00e9", "+", "*", "a", "-");
+    return piece.list().ofMaxSize(12).map(l -> String.join("", l));
   }
 
   @Provide

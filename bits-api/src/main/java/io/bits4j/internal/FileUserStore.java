@@ -30,6 +30,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +42,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@link UserStore} in a tab-separated text file (or in memory). Each change rewrites the file
  * through a temporary file and an atomic move; reads use an immutable snapshot.
+ *
+ * <p>Changes from several stores on the same file, in this process or in others, never lose one
+ * another: a change holds an exclusive lock on the sibling file {@code .NAME.lock} (and, within
+ * the process, one lock shared by all file stores, because file locks belong to the process),
+ * reads the file afresh, applies itself and writes the file before it lets go.
  *
  * <p>Format, one record a line, fields percent-encoded:
  *
@@ -56,6 +62,10 @@ public final class FileUserStore implements UserStore {
   private static final String HEADER = "# bits4j user store v1";
   private static final long RECHECK_NANOS = 1_000_000_000L;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Held by a file store while it changes its file; file locks do not exclude threads of one process. */
+  private static final Object FILE_CHANGES = new Object();
+  /** The length of a PBKDF2 hash this store makes and checks: 256 bits. */
+  private static final int HASH_BYTES = 32;
 
   private record User(
       String name, int iterations, byte[] salt, byte[] hash, Set<String> groups,
@@ -139,44 +149,103 @@ public final class FileUserStore implements UserStore {
     byte[] hash = pbkdf2(password, salt, ITERATIONS);
     Map<String, String> ha1 = new TreeMap<>();
     for (String realm : digestRealms) {
-      if (realm.isEmpty() || realm.chars().anyMatch(c -> c < 32 || c == '"' || c == '\\')) {
-        throw new BitsException(Hresult.E_INVALIDARG, "bad Digest realm: '" + realm + "'");
-      }
+      checkRealm(realm);
       for (DigestAlgorithm a : DigestAlgorithm.values()) {
         ha1.put(a.token() + "\n" + realm, ha1(a, name, realm, password));
       }
     }
     User u = new User(name, ITERATIONS, salt, hash, g, Collections.unmodifiableMap(ha1));
-    synchronized (this) {
-      refresh();
-      Map<String, User> next = new TreeMap<>(users);
+    update(current -> {
+      Map<String, User> next = new TreeMap<>(current);
       next.put(key(name), u);
-      commit(next);
-    }
+      return next;
+    });
   }
 
   @Override
-  public synchronized void setGroups(String name, Set<String> groups) {
-    refresh();
-    User u = users.get(key(name));
-    if (u == null) {
-      throw new BitsException(Hresult.E_NOT_FOUND, "no user '" + name + "'");
-    }
-    Map<String, User> next = new TreeMap<>(users);
-    next.put(key(name), new User(u.name(), u.iterations(), u.salt(), u.hash(), checkGroups(groups), u.ha1()));
-    commit(next);
+  public void setGroups(String name, Set<String> groups) {
+    Set<String> g = checkGroups(groups);
+    update(current -> {
+      User u = current.get(key(name));
+      if (u == null) {
+        throw new BitsException(Hresult.E_NOT_FOUND, "no user '" + name + "'");
+      }
+      Map<String, User> next = new TreeMap<>(current);
+      next.put(key(name), new User(u.name(), u.iterations(), u.salt(), u.hash(), g, u.ha1()));
+      return next;
+    });
   }
 
   @Override
-  public synchronized boolean removeUser(String name) {
-    refresh();
-    if (!users.containsKey(key(name))) {
-      return false;
+  public boolean removeUser(String name) {
+    return update(current -> {
+      if (!current.containsKey(key(name))) {
+        return null;
+      }
+      Map<String, User> next = new TreeMap<>(current);
+      next.remove(key(name));
+      return next;
+    });
+  }
+
+  /** A change to the users: the new map, or null if there is nothing to write. */
+  private interface Change {
+    @Nullable Map<String, User> apply(Map<String, User> current);
+  }
+
+  /**
+   * Applies a change to the newest users and commits it. For a file, holds the process-wide
+   * change lock and the lock file, and reads the file afresh, so that concurrent changes by other
+   * stores or processes are neither overwritten nor lost.
+   *
+   * @return false if the change had nothing to write
+   */
+  private boolean update(Change change) {
+    Path p = path;
+    if (p == null) {
+      synchronized (this) {
+        Map<String, User> next = change.apply(users);
+        if (next == null) {
+          return false;
+        }
+        commit(next);
+        return true;
+      }
     }
-    Map<String, User> next = new TreeMap<>(users);
-    next.remove(key(name));
-    commit(next);
-    return true;
+    synchronized (FILE_CHANGES) {
+      try (FileChannel lock = openLock(p)) {
+        lock.lock(); // released when the channel closes
+        synchronized (this) {
+          reload();
+          Map<String, User> next = change.apply(users);
+          if (next == null) {
+            return false;
+          }
+          commit(next);
+          return true;
+        }
+      } catch (AccessDeniedException e) {
+        throw new BitsException(Hresult.E_ACCESSDENIED, ErrorContext.NONE, "cannot lock user store " + p, e);
+      } catch (IOException e) {
+        throw new BitsException(Hresult.E_FAIL, ErrorContext.NONE, "cannot lock user store " + p + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Opens (creating it and its directory if needed) the lock file beside the store. */
+  private static FileChannel openLock(Path p) throws IOException {
+    Path dir = p.getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    return FileChannel.open(p.resolveSibling("." + p.getFileName() + ".lock"),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+  }
+
+  private static void checkRealm(String realm) {
+    if (realm.isEmpty() || realm.chars().anyMatch(c -> c < 32 || c == '"' || c == '\\')) {
+      throw new BitsException(Hresult.E_INVALIDARG, "bad Digest realm: '" + realm + "'");
+    }
   }
 
   private static Set<String> checkGroups(Set<String> groups) {
@@ -189,7 +258,7 @@ public final class FileUserStore implements UserStore {
 
   /** The key user names are compared by (case-insensitively, as Windows does). */
   private static String key(String name) {
-    return name.toLowerCase(java.util.Locale.ROOT);
+    return name.toLowerCase(Locale.ROOT);
   }
 
   /** Digest HA1 = H(user:realm:password), lower-case hex. */
@@ -279,28 +348,45 @@ public final class FileUserStore implements UserStore {
       String[] f = line.split("\t", -1);
       try {
         if (f[0].equals("user") && f.length == 7 && f[2].equals("pbkdf2-sha256")) {
-          String name = dec(f[1]);
+          String name = UserStore.checkName(dec(f[1]));
           Set<String> groups = new LinkedHashSet<>();
           for (String g : f[6].split(",")) {
             if (!g.isEmpty()) {
-              groups.add(dec(g));
+              groups.add(UserStore.checkName(dec(g)));
             }
           }
           int iterations = Integer.parseInt(f[3]);
           if (iterations < 1) {
-            throw new IllegalArgumentException("iterations");
+            throw new IllegalArgumentException("bad iteration count");
           }
-          map.put(key(name), new User(name, iterations, Base64.getDecoder().decode(f[4]),
-              Base64.getDecoder().decode(f[5]), groups, Map.of()));
+          byte[] salt = Base64.getDecoder().decode(f[4]);
+          byte[] hash = Base64.getDecoder().decode(f[5]);
+          if (salt.length == 0 || hash.length != HASH_BYTES) {
+            throw new IllegalArgumentException("empty salt or a hash not of " + HASH_BYTES + " bytes");
+          }
+          if (map.put(key(name), new User(name, iterations, salt, hash, groups, Map.of())) != null) {
+            throw new IllegalArgumentException("user '" + name + "' twice");
+          }
         } else if (f[0].equals("digest") && f.length == 5 && DigestAlgorithm.ofToken(f[3]).isPresent()) {
+          DigestAlgorithm a = DigestAlgorithm.ofToken(f[3]).orElseThrow();
+          String realm = dec(f[2]);
+          checkRealm(realm);
+          if (f[4].length() != (a == DigestAlgorithm.MD5 ? 32 : 64)) {
+            throw new IllegalArgumentException("a " + a.token() + " HA1 of " + f[4].length() + " hex digits");
+          }
           HexFormat.of().parseHex(f[4]);
-          digests.computeIfAbsent(key(dec(f[1])), k -> new TreeMap<>())
-              .put(DigestAlgorithm.ofToken(f[3]).orElseThrow().token() + "\n" + dec(f[2]), f[4]);
+          String user = UserStore.checkName(dec(f[1]));
+          if (digests.computeIfAbsent(key(user), k -> new TreeMap<>())
+              .put(a.token() + "\n" + realm, f[4].toLowerCase(Locale.ROOT)) != null) {
+            throw new IllegalArgumentException("Digest hash of '" + user + "' twice");
+          }
         } else {
           throw new IllegalArgumentException("unknown record");
         }
-      } catch (IllegalArgumentException e) {
-        throw new BitsException(Hresult.E_INVALIDARG, "not a bits4j user store: " + p + " line " + n);
+      } catch (IllegalArgumentException | BitsException e) {
+        // A store this class wrote has none of these; guessing what the line meant would be worse.
+        String why = e instanceof BitsException ? "bad name or realm" : e.getMessage();
+        throw new BitsException(Hresult.E_INVALIDARG, "not a bits4j user store: " + p + " line " + n + ": " + why);
       }
     }
     for (Map.Entry<String, Map<String, String>> d : digests.entrySet()) {
