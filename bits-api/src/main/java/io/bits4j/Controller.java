@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  *       more than the group's connection limit;
  *   <li>follow each job through listeners, with polling as a fallback: {@code complete()} on
  *       TRANSFERRED, {@code cancel()} on ERROR, when the {@link TransientErrorPolicy} gives up, at
- *       the deadline, or on {@link Transfer#cancel()};
+ *       the deadline, or on {@link Transfer#cancel()} (a job found TRANSFERRED then is completed,
+ *       not cancelled);
  *   <li>clean up, always: remove the URL, and the group if this transfer created it and it is now
  *       empty — nothing that existed before. A cleanup failure is reported in the {@link
  *       TransferReport} without hiding the outcome.

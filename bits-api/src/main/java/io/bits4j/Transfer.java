@@ -36,7 +36,8 @@ public interface Transfer {
   CompletionStage<TransferReport> result();
 
   /**
-   * Asks the transfer to stop: jobs are cancelled, then cleanup runs. The result's outcome is
+   * Asks the transfer to stop: jobs are cancelled (one already TRANSFERRED is completed, as the
+   * cleanup rule says), then cleanup runs. The result's outcome is
    * {@link TransferReport.Outcome#CANCELLED} unless the transfer had already finished.
    *
    * @return false if the transfer had already finished

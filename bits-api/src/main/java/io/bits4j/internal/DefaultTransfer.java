@@ -20,6 +20,7 @@ import io.bits4j.TransferPlan;
 import io.bits4j.TransferReport;
 import io.bits4j.TransferReport.Outcome;
 import io.bits4j.TransferReport.TargetOutcome;
+import io.bits4j.TransientErrorPolicy;
 import io.bits4j.UrlGroup;
 import java.net.URI;
 import java.nio.file.Path;
@@ -221,10 +222,12 @@ final class DefaultTransfer implements Transfer {
     try {
       for (Run r : runs) {
         if (!r.ended) {
-          if (r.job != null) {
-            cancelJob(r);
+          ClientJob job = r.job;
+          if (job != null) {
+            stopJob(r, job, TargetOutcome.REFUSED, problem);
+          } else {
+            endRun(r, TargetOutcome.NOT_STARTED, problem);
           }
-          endRun(r, r.job != null ? TargetOutcome.REFUSED : TargetOutcome.NOT_STARTED, problem);
         }
       }
       if (hosted == null && seedProblem == null && phase == Phase.STARTING) {
@@ -338,11 +341,11 @@ final class DefaultTransfer implements Transfer {
       if (r.ended) {
         continue;
       }
-      if (r.job == null) {
+      ClientJob job = r.job;
+      if (job == null) {
         endRun(r, TargetOutcome.NOT_STARTED, null);
       } else {
-        cancelJob(r);
-        endRun(r, outcome, null);
+        stopJob(r, job, outcome, null);
       }
     }
     nextToStart = runs.size();
@@ -437,19 +440,7 @@ final class DefaultTransfer implements Transfer {
     Instant now = scheduler.now();
     switch (s) {
       case TRANSFERRED -> {
-        try {
-          CompleteStatus status = job.complete();
-          r.lastState = JobState.ACKNOWLEDGED;
-          if (status == CompleteStatus.PARTIAL_COMPLETE) {
-            endRun(r, TargetOutcome.FAILED, "complete() kept only some files (BG_S_PARTIAL_COMPLETE)");
-          } else {
-            endRun(r, TargetOutcome.COMPLETED, null);
-          }
-        } catch (RuntimeException e) {
-          String problem = "complete() failed: " + describe(e);
-          cancelJob(r);
-          endRun(r, TargetOutcome.REFUSED, problem);
-        }
+        completeJob(r, job);
         return;
       }
       case ERROR -> {
@@ -483,13 +474,57 @@ final class DefaultTransfer implements Transfer {
       }
       default -> leaveTransientError(r);
     }
-    Duration inError = r.transientSince == null ? Duration.ZERO : Duration.between(r.transientSince, now);
-    if (plan.transientErrorPolicy().exhausted(errors, inError)) {
+    TransientErrorPolicy policy = plan.transientErrorPolicy();
+    Instant since = r.transientSince;
+    // out of TRANSIENT_ERROR only the error count can be spent: no time in error has passed
+    boolean exhausted = since == null
+        ? errors > policy.maxTransientErrors()
+        : policy.exhausted(errors, Duration.between(since, now));
+    if (exhausted) {
       if (r.error == null) {
         r.error = errorOf(job);
       }
       cancelJob(r);
       endRun(r, TargetOutcome.TRANSIENT_ERRORS_EXHAUSTED, null);
+    }
+  }
+
+  /** Completes a TRANSFERRED job; if complete() fails, cancels it. */
+  private void completeJob(Run r, ClientJob job) {
+    try {
+      CompleteStatus status = job.complete();
+      r.lastState = JobState.ACKNOWLEDGED;
+      if (status == CompleteStatus.PARTIAL_COMPLETE) {
+        endRun(r, TargetOutcome.FAILED, "complete() kept only some files (BG_S_PARTIAL_COMPLETE)");
+      } else {
+        endRun(r, TargetOutcome.COMPLETED, null);
+      }
+    } catch (RuntimeException e) {
+      String problem = "complete() failed: " + describe(e);
+      cancelJob(r);
+      endRun(r, TargetOutcome.REFUSED, problem);
+    }
+  }
+
+  /**
+   * Ends a job the transfer gives up on (cancel, deadline, internal failure) as the seed's cleanup
+   * says: a job that is TRANSFERRED (its notification not handled yet) is completed, any other is
+   * cancelled and ends with {@code outcome}.
+   */
+  private void stopJob(Run r, ClientJob job, TargetOutcome outcome, @Nullable String problem) {
+    @Nullable JobState s = null;
+    try {
+      s = job.state();
+      r.progress = job.progress();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "cannot read job " + r.jobId + " before cancelling it", e);
+    }
+    if (s == JobState.TRANSFERRED) {
+      r.lastState = s;
+      completeJob(r, job);
+    } else {
+      cancelJob(r);
+      endRun(r, outcome, problem);
     }
   }
 

@@ -381,6 +381,8 @@ public final class FakeBitsClient implements BitsClient {
     long total = JobProgress.UNKNOWN;
     long transferred;
     boolean completed;
+    /** Moved to its final name by a complete() that failed on a later file. */
+    boolean renamed;
 
     FileState(URI url, Path local, Path temp) {
       this.url = url;
@@ -700,12 +702,16 @@ public final class FakeBitsClient implements BitsClient {
         checkNotFinal("complete");
         List<FileState> done = files.stream().filter(f -> f.completed).collect(Collectors.toList());
         for (FileState f : done) {
+          if (f.renamed) {
+            continue; // a complete() that failed on a later file moved it already
+          }
           try {
             Files.move(f.temp, f.local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
           } catch (IOException e) {
             throw new BitsException(Hresult.E_ACCESSDENIED, ErrorContext.LOCAL_FILE,
                 "cannot move " + f.temp + " to " + f.local + ": " + e, e);
           }
+          f.renamed = true;
         }
         deleteTemps();
         status = done.size() == files.size() ? CompleteStatus.COMPLETE : CompleteStatus.PARTIAL_COMPLETE;

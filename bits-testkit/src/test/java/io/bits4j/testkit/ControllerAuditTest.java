@@ -1,0 +1,268 @@
+package io.bits4j.testkit;
+
+import static io.bits4j.testkit.FakeJobScript.progress;
+import static io.bits4j.testkit.FakeJobScript.stall;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bits4j.BitsClient;
+import io.bits4j.BitsException;
+import io.bits4j.ClientJob;
+import io.bits4j.Controller;
+import io.bits4j.Hresult;
+import io.bits4j.JobState;
+import io.bits4j.Transfer;
+import io.bits4j.TransferPlan;
+import io.bits4j.TransferReport;
+import io.bits4j.TransferReport.Outcome;
+import io.bits4j.TransferReport.TargetOutcome;
+import io.bits4j.TransientErrorPolicy;
+import io.bits4j.UrlPrefix;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Audit probes of the default controller against the fakes (manual clock, no sleeps). */
+class ControllerAuditTest {
+  private static final UrlPrefix PREFIX = UrlPrefix.parse("http://127.0.0.1:8080/Carmine");
+  private static final int SIZE = 10_000;
+
+  @TempDir Path tmp;
+
+  private final ManualClock clock = new ManualClock();
+  private final FakeCompactServer server = new FakeCompactServer();
+  private final JobCensus census = new JobCensus();
+  private final List<FakeBitsClient> clients = new ArrayList<>();
+  private Path source;
+  private byte[] bytes;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    bytes = new byte[SIZE];
+    new Random(7).nextBytes(bytes);
+    source = Files.write(tmp.resolve("src.bin"), bytes);
+    Files.createDirectories(tmp.resolve("dest"));
+  }
+
+  @AfterEach
+  void noTaskFailed() {
+    clock.checkNoTaskFailures();
+  }
+
+  private FakeBitsClient client(String name) {
+    FakeBitsClient c = FakeBitsClient.builder().name(name).scheduler(clock).server(server).census(census).build();
+    clients.add(c);
+    return c;
+  }
+
+  private Path dest(String name) {
+    return tmp.resolve("dest").resolve(name);
+  }
+
+  private TransferPlan.Builder plan() {
+    return TransferPlan.builder(source, PREFIX).hostName("127.0.0.1");
+  }
+
+  private TransferReport run(Transfer t) {
+    for (int i = 0; i < 100_000 && !t.isDone(); i++) {
+      clock.advance(Duration.ofSeconds(1));
+    }
+    assertThat(t.isDone()).as("transfer done within the step bound").isTrue();
+    return t.result().toCompletableFuture().join();
+  }
+
+  private void assertNothingLeft() {
+    server.checkNoUrlGroups();
+    clients.forEach(FakeBitsClient::checkNoActiveJobs);
+    assertThat(census.alive()).isZero();
+  }
+
+  @Test
+  void cancelWhileAJobWaitsInTransferredCompletesIt() throws IOException {
+    FakeBitsClient a = client("a");
+    Controller c = Controller.builder().server(server).scheduler(clock)
+        .pollInterval(Duration.ofSeconds(5)).client("a", silent(a)).build();
+    Transfer t = c.start(plan().target("a", dest("x")).build());
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(a.allJobs().get(0).state()).isEqualTo(JobState.TRANSFERRED);
+    assertThat(t.cancel()).isTrue();
+    TransferReport r = run(t);
+    assertThat(r.outcome()).isEqualTo(Outcome.CANCELLED);
+    assertThat(r.targets().get(0).outcome()).isEqualTo(TargetOutcome.COMPLETED);
+    assertThat(a.allJobs().get(0).state()).isEqualTo(JobState.ACKNOWLEDGED);
+    assertThat(Files.readAllBytes(dest("x"))).isEqualTo(bytes);
+    assertNothingLeft();
+  }
+
+  @Test
+  void deadlineWhileAJobWaitsInTransferredCompletesIt() throws IOException {
+    FakeBitsClient a = client("a");
+    FakeBitsClient b = client("b");
+    b.defaultScript(FakeJobScript.of(stall()));
+    Controller c = Controller.builder().server(server).scheduler(clock)
+        .pollInterval(Duration.ofMinutes(5)).client("a", silent(a)).client("b", b).build();
+    TransferReport r = run(c.start(plan().deadline(Duration.ofSeconds(30))
+        .target("a", dest("x")).target("b", dest("y")).build()));
+    assertThat(r.outcome()).isEqualTo(Outcome.DEADLINE_EXCEEDED);
+    assertThat(r.targets()).extracting(TransferReport.TargetResult::outcome)
+        .containsExactly(TargetOutcome.COMPLETED, TargetOutcome.DEADLINE_EXCEEDED);
+    assertThat(Files.readAllBytes(dest("x"))).isEqualTo(bytes);
+    assertThat(Files.exists(dest("y"))).isFalse();
+    assertNothingLeft();
+  }
+
+  @Test
+  void zeroTimeInErrorBudgetDoesNotCancelAHealthyJob() throws IOException {
+    FakeBitsClient a = client("a");
+    a.defaultScript(FakeJobScript.of(progress(1000), progress(1000)));
+    TransferReport r = run(Controller.builder().server(server).scheduler(clock).client("a", a).build()
+        .start(plan().transientErrorPolicy(TransientErrorPolicy.budget(3, Duration.ZERO))
+            .target("a", dest("x")).build()));
+    assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(Files.readAllBytes(dest("x"))).isEqualTo(bytes);
+    assertNothingLeft();
+  }
+
+  @Test
+  void thirdOfFiveJobCreationsFailsWithTwoAtOnce() throws IOException {
+    FakeBitsClient a = client("a");
+    a.defaultScript(FakeJobScript.of(progress(3000), progress(3000)));
+    FakeBitsClient b = client("b");
+    b.failNextCreate(new BitsException(Hresult.BG_E_TOO_MANY_JOBS_PER_USER, "scripted"));
+    Controller c = Controller.builder().server(server).scheduler(clock).client("a", a).client("b", b).build();
+    TransferReport r = run(c.start(plan().maxConcurrentJobs(2)
+        .target("a", dest("1")).target("a", dest("2")).target("b", dest("3"))
+        .target("a", dest("4")).target("b", dest("5")).build()));
+    assertThat(r.outcome()).isEqualTo(Outcome.PARTIALLY_SUCCEEDED);
+    assertThat(r.targets()).extracting(TransferReport.TargetResult::outcome).containsExactly(
+        TargetOutcome.COMPLETED, TargetOutcome.COMPLETED, TargetOutcome.REFUSED,
+        TargetOutcome.COMPLETED, TargetOutcome.COMPLETED);
+    assertThat(census.peak()).isEqualTo(2);
+    assertThat(census.created()).isEqualTo(4);
+    assertThat(Files.exists(dest("3"))).isFalse();
+    assertNothingLeft();
+  }
+
+  @Test
+  void completeThatThrowsCancelsTheJobAndCleansUp() {
+    FakeBitsClient a = client("a");
+    BitsClient failing = wrapJobs(a, "complete", new BitsException(Hresult.E_ACCESSDENIED, "scripted complete"));
+    Controller c = Controller.builder().server(server).scheduler(clock).client("a", failing).build();
+    TransferReport r = run(c.start(plan().target("a", dest("x")).build()));
+    assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(r.targets().get(0).outcome()).isEqualTo(TargetOutcome.REFUSED);
+    assertThat(r.targets().get(0).problem()).hasValueSatisfying(p -> assertThat(p).contains("complete() failed"));
+    assertThat(a.allJobs().get(0).state()).isEqualTo(JobState.CANCELLED);
+    assertThat(Files.exists(dest("x"))).isFalse();
+    assertNothingLeft();
+  }
+
+  @Test
+  void addListenerThatThrowsFallsBackToPolling() throws IOException {
+    FakeBitsClient a = client("a");
+    BitsClient failing = wrapJobs(a, "addListener", new IllegalStateException("listener refused"));
+    Controller c = Controller.builder().server(server).scheduler(clock).pollInterval(Duration.ofSeconds(5))
+        .client("a", failing).build();
+    TransferReport r = run(c.start(plan().target("a", dest("x")).build()));
+    assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
+    assertThat(Files.readAllBytes(dest("x"))).isEqualTo(bytes);
+    assertNothingLeft();
+  }
+
+  @Test
+  void cancelTwiceAndAfterTheEnd() {
+    FakeBitsClient a = client("a");
+    a.defaultScript(FakeJobScript.of(stall()));
+    Controller c = Controller.builder().server(server).scheduler(clock).client("a", a).build();
+    Transfer t = c.start(plan().target("a", dest("x")).build());
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(t.cancel()).isTrue();
+    t.cancel();
+    TransferReport r = run(t);
+    assertThat(r.outcome()).isEqualTo(Outcome.CANCELLED);
+    assertThat(t.cancel()).isFalse();
+    assertThat(clock.pendingTasks()).as("no timers left behind").isZero();
+    assertNothingLeft();
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void cancelRacingCompletionOnRealThreadsNeverHangsOrLeaks() throws Exception {
+    for (int round = 0; round < 30; round++) {
+      FakeCompactServer srv = new FakeCompactServer();
+      JobCensus cen = new JobCensus();
+      FakeBitsClient a = FakeBitsClient.builder().scheduler(io.bits4j.Scheduler.system()).server(srv)
+          .census(cen).tick(Duration.ofMillis(1)).build();
+      try (Controller c = Controller.builder().server(srv).client("a", a).pollInterval(Duration.ofMillis(20)).build()) {
+        TransferPlan.Builder p = plan().maxConcurrentJobs(3);
+        for (int i = 0; i < 6; i++) {
+          p.target("a", dest("r" + round + "-" + i));
+        }
+        Transfer t = c.start(p.build());
+        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(round % 10));
+        t.cancel();
+        t.cancel();
+        TransferReport r = t.result().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.outcome()).isIn(Outcome.CANCELLED, Outcome.SUCCEEDED);
+        assertThat(cen.peak()).isLessThanOrEqualTo(3);
+      }
+      srv.checkNoUrlGroups();
+      a.checkNoActiveJobs();
+      assertThat(cen.alive()).isZero();
+      a.close();
+    }
+  }
+
+  private static BitsClient silent(FakeBitsClient inner) {
+    return (BitsClient) Proxy.newProxyInstance(BitsClient.class.getClassLoader(), new Class<?>[] {BitsClient.class},
+        (proxy, m, args) -> {
+          Object res = invoke(m, inner, args);
+          if (!m.getName().equals("createJob")) {
+            return res;
+          }
+          ClientJob job = (ClientJob) res;
+          return Proxy.newProxyInstance(ClientJob.class.getClassLoader(), new Class<?>[] {ClientJob.class},
+              (p2, m2, a2) -> switch (m2.getName()) {
+                case "addListener", "removeListener" -> null;
+                case "outcome" -> new CompletableFuture<JobState>();
+                default -> invoke(m2, job, a2);
+              });
+        });
+  }
+
+  private static BitsClient wrapJobs(FakeBitsClient inner, String method, RuntimeException failure) {
+    return (BitsClient) Proxy.newProxyInstance(BitsClient.class.getClassLoader(), new Class<?>[] {BitsClient.class},
+        (proxy, m, args) -> {
+          Object res = invoke(m, inner, args);
+          if (!m.getName().equals("createJob")) {
+            return res;
+          }
+          ClientJob job = (ClientJob) res;
+          return Proxy.newProxyInstance(ClientJob.class.getClassLoader(), new Class<?>[] {ClientJob.class},
+              (p2, m2, a2) -> {
+                if (m2.getName().equals(method)) {
+                  throw failure;
+                }
+                return invoke(m2, job, a2);
+              });
+        });
+  }
+
+  private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
+    try {
+      return m.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+}
