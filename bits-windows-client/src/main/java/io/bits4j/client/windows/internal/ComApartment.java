@@ -48,13 +48,27 @@ final class ComApartment {
       throw new BitsException(Hresult.E_FAIL, io.bits4j.ErrorContext.NONE,
           "the COM thread failed to start: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
+      abandonStart();
       throw new BitsException(Hresult.E_TIMEOUT, "CoInitializeEx did not return within " + callTimeout);
     } catch (InterruptedException e) {
+      abandonStart();
       Thread.currentThread().interrupt();
       throw new BitsException(Hresult.E_CANCELLED, "interrupted while starting the COM thread");
     }
     if (hr < 0) {
       throw ComFailures.failure(hr, "CoInitializeEx(COINIT_MULTITHREADED)");
+    }
+  }
+
+  /**
+   * After a start the caller gave up on: nobody will ever shut this apartment down, so queue the
+   * stop now. If CoInitializeEx still succeeds later, the thread takes it at once, leaves the
+   * apartment on its own thread (CoUninitialize) and ends instead of waiting forever.
+   */
+  private void abandonStart() {
+    synchronized (lock) {
+      shutdown = true;
+      queue.add(STOP);
     }
   }
 

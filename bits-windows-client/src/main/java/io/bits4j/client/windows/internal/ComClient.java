@@ -102,7 +102,9 @@ public final class ComClient implements BitsClient {
         return runtime.isWine();
       });
     } catch (RuntimeException e) {
-      com.shutdown(() -> {});
+      // the call may have failed, or timed out and still be running: either way the manager it
+      // obtained must be released on the COM thread before that thread leaves the apartment
+      com.shutdown(this::releaseManager);
       throw e;
     }
     this.wine = isWine;
@@ -276,10 +278,7 @@ public final class ComClient implements BitsClient {
         j.releaseOnClose();
       }
       jobs.clear();
-      if (manager != null) {
-        manager.Release();
-        manager = null;
-      }
+      releaseManager();
     });
     for (ComJob j : watched) {
       j.failOutcomes(new IllegalStateException("WindowsBitsClient closed before the job settled"));
@@ -297,6 +296,15 @@ public final class ComClient implements BitsClient {
       throw new IllegalStateException("WindowsBitsClient is closed");
     }
     return com.call(what, task);
+  }
+
+  /** Gives up the manager reference, if one is held. COM thread. */
+  private void releaseManager() {
+    IBackgroundCopyManager m = manager;
+    manager = null;
+    if (m != null) {
+      m.Release();
+    }
   }
 
   private IBackgroundCopyManager manager() {

@@ -806,13 +806,15 @@ final class ComJob implements ClientJob {
         client.callbackFired();
       }
     });
+    String call = "IBackgroundCopyJob::SetNotifyFlags";
     int hr = j.SetNotifyFlags(NOTIFY_FLAGS);
     if (hr >= 0) {
+      call = "IBackgroundCopyJob::SetNotifyInterface";
       hr = j.SetNotifyInterface(cb.getPointer());
     }
     if (hr < 0) {
       cb.Release();
-      throw ComFailures.failure(hr, "IBackgroundCopyJob::SetNotifyInterface");
+      throw ComFailures.failure(hr, call);
     }
     callback = cb;
   }

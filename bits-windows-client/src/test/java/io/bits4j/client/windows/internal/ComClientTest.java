@@ -428,6 +428,69 @@ class ComClientTest {
   }
 
   @Test
+  void aSlowCoInitializeExStillLeavesTheApartmentOnItsThread() throws Exception {
+    FakeBits slow = new FakeBits();
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    slow.runtime.initGate = gate;
+    assertThatThrownBy(() -> ComClient.open(slow.runtime,
+        new ComClient.Options(Duration.ofHours(1), Duration.ofMillis(200), false)))
+        .isInstanceOf(BitsException.class)
+        .satisfies(x -> assertThat(((BitsException) x).hresult()).isEqualTo(Hresult.E_TIMEOUT));
+    gate.countDown(); // CoInitializeEx succeeds after the caller gave up
+    Thread comThread = awaitComThread(slow);
+    comThread.join(10_000);
+    assertThat(comThread.isAlive()).as("the abandoned COM thread ended").isFalse();
+    assertThat(slow.runtime.initialized).hasValue(1);
+    assertThat(slow.runtime.uninitialized).as("CoUninitialize paired with the late CoInitializeEx").hasValue(1);
+  }
+
+  @Test
+  void aSlowCoCreateInstanceReleasesTheManagerItObtainedLate() throws Exception {
+    FakeBits slow = new FakeBits();
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    slow.runtime.createGate = gate;
+    assertThatThrownBy(() -> ComClient.open(slow.runtime,
+        new ComClient.Options(Duration.ofHours(1), Duration.ofMillis(300), false)))
+        .isInstanceOf(BitsException.class)
+        .satisfies(x -> assertThat(((BitsException) x).hresult()).isEqualTo(Hresult.E_TIMEOUT));
+    gate.countDown(); // the service answers after the caller gave up
+    Thread comThread = awaitComThread(slow);
+    comThread.join(10_000);
+    assertThat(comThread.isAlive()).isFalse();
+    assertThat(slow.runtime.uninitialized).hasValue(1);
+    synchronized (slow.com) {
+      assertThat(slow.com.errors).isEmpty();
+      assertThat(slow.com.referenced()).as("manager reference released before CoUninitialize").isEmpty();
+    }
+  }
+
+  private static Thread awaitComThread(FakeBits fake) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (fake.runtime.comThread == null && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(fake.runtime.comThread).isNotNull();
+    return fake.runtime.comThread;
+  }
+
+  @Test
+  void aRefusedNotifyFlagsIsReportedAsSuchAndDropsTheCallback() {
+    ComJob job = (ComJob) client.createJob(JobSpec.builder("flags").build());
+    bits.failures.put("SetNotifyFlags", Bits.E_NOTIMPL);
+    int live = JavaBackgroundCopyCallback.liveObjects();
+    assertThatThrownBy(() -> client.call("register callback", () -> {
+      job.registerCallback();
+      return null;
+    })).isInstanceOf(BitsException.class)
+        .hasMessageContaining("IBackgroundCopyJob::SetNotifyFlags")
+        .satisfies(x -> assertThat(((BitsException) x).hresult()).isEqualTo(Hresult.E_NOTIMPL));
+    assertThat(JavaBackgroundCopyCallback.liveObjects()).isEqualTo(live);
+    synchronized (bits.com) {
+      assertThat(bits.com.calls).doesNotContain("SetNotifyInterface");
+    }
+  }
+
+  @Test
   void aHungServiceGivesATimeoutNotAHang() {
     client.close();
     bits = new FakeBits();

@@ -167,6 +167,10 @@ final class FakeCom {
     volatile int createHr = S_OK;
     volatile int blanketHr = 0x80004001; // E_NOTIMPL, as Wine answers
     volatile Thread comThread;
+    /** When set, CoInitializeEx blocks until it opens (a slow start). */
+    volatile java.util.concurrent.CountDownLatch initGate;
+    /** When set, CoCreateInstance blocks until it opens (a slow service start). */
+    volatile java.util.concurrent.CountDownLatch createGate;
     final FakeObject manager;
 
     Runtime(FakeObject manager) {
@@ -175,6 +179,7 @@ final class FakeCom {
 
     @Override
     public int coInitializeMultithreaded() {
+      await(initGate);
       comThread = Thread.currentThread();
       FakeCom.this.comThread = comThread;
       initialized.incrementAndGet();
@@ -189,6 +194,7 @@ final class FakeCom {
     @Override
     public int createBackgroundCopyManager(PointerByReference ppv) {
       checkThread("CoCreateInstance");
+      await(createGate);
       if (createHr < 0) {
         return createHr;
       }
@@ -229,6 +235,16 @@ final class FakeCom {
     @Override
     public boolean isWine() {
       return false;
+    }
+
+    private void await(java.util.concurrent.CountDownLatch gate) {
+      if (gate != null) {
+        try {
+          gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
 
     private void checkThread(String what) {
