@@ -60,6 +60,11 @@ final class HttpSession implements Closeable {
   private final JobNet job;
   private final HttpAuth.State serverAuth = new HttpAuth.State();
   private final HttpAuth.State proxyAuth = new HttpAuth.State();
+  /**
+   * The origin whose challenge {@link #serverAuth} answered: credentials go to that origin only
+   * (its protection space, RFC 9110 §11.5), not to another host a redirect or a later file of the job leads to.
+   */
+  private @Nullable String serverAuthOrigin;
   private @Nullable Connection conn;
   /** The socket being connected or handshaken, so that {@link #close()} can interrupt it. */
   private volatile @Nullable Socket connecting;
@@ -172,8 +177,10 @@ final class HttpSession implements Closeable {
           sb.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
         }
         String uriForDigest = requestTarget(current);
-        serverAuth.authorization(method, uriForDigest)
-            .ifPresent(a -> sb.append("Authorization: ").append(a).append("\r\n"));
+        if (origin(current).equals(serverAuthOrigin)) {
+          serverAuth.authorization(method, uriForDigest)
+              .ifPresent(a -> sb.append("Authorization: ").append(a).append("\r\n"));
+        }
         if (c.viaHttpProxy) {
           proxyAuth.authorization(method, target)
               .ifPresent(a -> sb.append("Proxy-Authorization: ").append(a).append("\r\n"));
@@ -207,6 +214,7 @@ final class HttpSession implements Closeable {
       }
       if (resp.status == 401) {
         if (++authRounds <= 4 && serverAuth.accept(resp.headers("WWW-Authenticate"), credentials(AuthTarget.SERVER))) {
+          serverAuthOrigin = origin(current);
           ex.discard();
           continue;
         }
@@ -219,6 +227,14 @@ final class HttpSession implements Closeable {
         URI next;
         try {
           next = current.resolve(new URI(resp.header("Location").get().strip()));
+          if (next.getRawFragment() != null) {
+            // a fragment is never sent, not even in a proxy's absolute-form target (RFC 9112 §3.2.2)
+            String s = next.toString();
+            next = new URI(s.substring(0, s.length() - next.getRawFragment().length() - 1));
+          }
+          if (next.getPort() > 65535) {
+            throw new URISyntaxException(next.toString(), "port out of range");
+          }
         } catch (URISyntaxException | IllegalArgumentException e) {
           throw TransferException.fatal(Hresult.httpError(resp.status), ErrorContext.REMOTE_FILE,
               "bad redirect Location: " + resp.header("Location").get());
@@ -297,6 +313,11 @@ final class HttpSession implements Closeable {
         return TransferException.fatal(Hresult.E_WINHTTP_CLIENT_AUTH_CERT_NEEDED, ErrorContext.GENERAL_TRANSPORT,
             "the server refused the client certificate (or needs one): " + msg, e);
       }
+      if (e instanceof SSLHandshakeException && endedByPeer(e)) {
+        // no alert and no certificate problem: the connection just ended, as a reset would
+        return TransferException.transientError(Hresult.BG_E_CONNECTION_CLOSED, ErrorContext.GENERAL_TRANSPORT,
+            "connection closed during the TLS handshake: " + msg, e);
+      }
       if (e instanceof SSLHandshakeException) {
         return TransferException.fatal(Hresult.E_WINHTTP_SECURE_FAILURE, ErrorContext.GENERAL_TRANSPORT,
             "TLS handshake failed: " + msg, e);
@@ -317,6 +338,16 @@ final class HttpSession implements Closeable {
     }
     return TransferException.transientError(Hresult.BG_E_CONNECTION_CLOSED, ErrorContext.GENERAL_TRANSPORT,
         msg, e);
+  }
+
+  /** True if an exception was caused by the peer closing or resetting the connection. */
+  private static boolean endedByPeer(Throwable e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof java.io.EOFException || t instanceof java.net.SocketException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private List<Credentials> credentials(AuthTarget target) {
@@ -352,10 +383,17 @@ final class HttpSession implements Closeable {
     return uri.getPort() > 0 ? host + ":" + uri.getPort() : host;
   }
 
+  /** The origin of an http(s) URI: scheme, host and port, lower-cased. */
+  static String origin(URI uri) {
+    return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port(uri);
+  }
+
   private Connection connection(URI uri) throws TransferException {
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    String key = uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
-        + ":" + port(uri);
+    if (port(uri) > 65535) {
+      throw TransferException.fatal(Hresult.E_INVALIDARG, ErrorContext.REMOTE_FILE, "port out of range: " + uri);
+    }
+    String key = origin(uri);
     Connection c = conn;
     if (c != null && c.key.equals(key)) {
       return c;
@@ -382,8 +420,12 @@ final class HttpSession implements Closeable {
         ErrorContext.GENERAL_TRANSPORT, "no route to " + uri.getHost());
   }
 
-  /** The proxies to try, in order ({@link Proxy#NO_PROXY} = direct). */
-  List<Proxy> proxies(URI uri) {
+  /**
+   * The proxies to try, in order ({@link Proxy#NO_PROXY} = direct).
+   *
+   * @throws TransferException BG_E_INVALID_PROXY_INFO (fatal) for a job proxy with a bad port
+   */
+  List<Proxy> proxies(URI uri) throws TransferException {
     ProxySettings ps = job.proxy();
     if (ps.usage() == ProxyUsage.NO_PROXY) {
       return List.of(Proxy.NO_PROXY);
@@ -422,7 +464,12 @@ final class HttpSession implements Closeable {
     return false;
   }
 
-  static InetSocketAddress parseHostPort(String entry) {
+  /**
+   * Parses a proxy list entry ({@code [scheme://]host[:port][/]}, port 80 by default).
+   *
+   * @throws TransferException BG_E_INVALID_PROXY_INFO (fatal) for a port outside 0–65535
+   */
+  static InetSocketAddress parseHostPort(String entry) throws TransferException {
     String e = entry;
     int scheme = e.indexOf("://");
     if (scheme >= 0) {
@@ -444,6 +491,10 @@ final class HttpSession implements Closeable {
     }
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
+    }
+    if (port < 0 || port > 65535) {
+      throw TransferException.fatal(Hresult.BG_E_INVALID_PROXY_INFO, ErrorContext.GENERAL_TRANSPORT,
+          "proxy port out of range: " + entry);
     }
     return InetSocketAddress.createUnresolved(host, port);
   }

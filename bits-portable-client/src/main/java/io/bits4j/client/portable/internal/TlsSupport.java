@@ -8,15 +8,18 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509KeyManager;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +44,13 @@ public final class TlsSupport {
       try {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trustStore);
-        this.trustManagers = tmf.getTrustManagers();
+        TrustManager[] tms = tmf.getTrustManagers();
+        for (int i = 0; i < tms.length; i++) {
+          if (tms[i] instanceof X509ExtendedTrustManager x) {
+            tms[i] = new LeafValidity(x);
+          }
+        }
+        this.trustManagers = tms;
       } catch (GeneralSecurityException e) {
         throw new IllegalArgumentException("unusable trust store: " + e.getMessage(), e);
       }
@@ -95,6 +104,62 @@ public final class TlsSupport {
     } catch (GeneralSecurityException e) {
       throw TransferException.fatal(Hresult.E_INVALIDARG, ErrorContext.GENERAL_TRANSPORT,
           "unusable client certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks that the server's certificate is within its validity period. PKIX does not check the
+   * dates of a trust anchor, so a trust store holding the server's own (self-signed) certificate
+   * would otherwise accept it expired or not yet valid; BITS checks the dates unless a job sets
+   * {@code BG_SSL_IGNORE_CERT_DATE_INVALID} (bits-spec §1.4), which this client does not offer.
+   */
+  private static final class LeafValidity extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager delegate;
+
+    LeafValidity(X509ExtendedTrustManager delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      delegate.checkServerTrusted(chain, authType, socket);
+      chain[0].checkValidity();
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      delegate.checkServerTrusted(chain, authType, engine);
+      chain[0].checkValidity();
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      delegate.checkServerTrusted(chain, authType);
+      chain[0].checkValidity();
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      delegate.checkClientTrusted(chain, authType, socket);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      delegate.checkClientTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      delegate.checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return delegate.getAcceptedIssuers();
     }
   }
 
