@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -97,6 +98,7 @@ final class GetCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     JobPriority p = parsePriority(priority);
+    String mode = progressMode();
     Path destination = dest.toAbsolutePath().normalize();
     JobSpec.checkRemoteUrl(url);
     Optional<Credentials[]> creds = credentials();
@@ -130,7 +132,7 @@ final class GetCommand implements Callable<Integer> {
       if (job.state() != JobState.TRANSFERRED) {
         job.resume();
       }
-      JobState end = follow(job, out);
+      JobState end = follow(job, out, mode);
       if (end == JobState.TRANSFERRED) {
         CompleteStatus status = job.complete();
         if (status != CompleteStatus.COMPLETE) {
@@ -149,13 +151,21 @@ final class GetCommand implements Callable<Integer> {
     }
   }
 
-  /** Waits until the job settles, showing progress; TRANSIENT_ERROR is reported and waited out. */
-  private JobState follow(ClientJob job, PrintWriter out) throws Exception {
+  /**
+   * The progress display: bar, lines or none. Checked before the job is created, so that a bad
+   * {@code --progress} leaves no job behind.
+   */
+  private String progressMode() {
     String mode = progressMode != null ? progressMode.toLowerCase(Locale.ROOT)
         : (TransferCommand.ProgressView.onTerminal() ? "bar" : "lines");
     if (!mode.equals("bar") && !mode.equals("lines") && !mode.equals("none")) {
       throw new IllegalArgumentException("--progress takes bar, lines or none, not '" + progressMode + "'");
     }
+    return mode;
+  }
+
+  /** Waits until the job settles, showing progress; TRANSIENT_ERROR is reported and waited out. */
+  private JobState follow(ClientJob job, PrintWriter out, String mode) throws Exception {
     ProgressBar bar = null;
     long lastLine = 0;
     String lastTransient = "";
@@ -231,7 +241,7 @@ final class GetCommand implements Callable<Integer> {
         new Credentials(AuthTarget.SERVER, CredentialScheme.DIGEST, user, password)});
   }
 
-  private Optional<ClientCertificate> clientCertificate() throws IOException {
+  private Optional<ClientCertificate> clientCertificate() {
     if (clientCert == null) {
       return Optional.empty();
     }
@@ -252,8 +262,12 @@ final class GetCommand implements Callable<Integer> {
         }
       }
       throw new IllegalArgumentException(clientCert + " holds no private key");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot read " + clientCert + ": " + e.getMessage(), e);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("no such file: " + clientCert, e);
+    } catch (GeneralSecurityException | IOException e) {
+      // A missing, unreadable or non-PKCS#12 file, or a wrong password: the user's input.
+      throw new IllegalArgumentException("cannot read " + clientCert + " as PKCS#12: "
+          + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
     }
   }
 

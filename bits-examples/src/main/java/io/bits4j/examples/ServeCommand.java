@@ -20,7 +20,10 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code bits serve}: runs a compact server with the given URL groups and files until
@@ -119,6 +122,7 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Builds the server, hosts the files and prints their URLs; the caller closes the server. */
   CompactServer start(PrintWriter out) {
+    checkNoFileBeforeFirstGroup();
     AccessPolicy access = AccessPolicy.parse(sddl);
     for (GroupArg g : groups) {
       g.prefix();
@@ -170,6 +174,25 @@ final class ServeCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       server.close();
       throw e;
+    }
+  }
+
+  /**
+   * Refuses a {@code --file} given before the first {@code --group}: picocli would put it in the
+   * group that follows, but each file belongs to the group given before it.
+   */
+  private void checkNoFileBeforeFirstGroup() {
+    ParseResult parsed = spec.commandLine().getParseResult();
+    if (parsed == null) {
+      return;
+    }
+    for (ArgSpec arg : parsed.matchedArgs()) {
+      if (arg instanceof OptionSpec o && o.longestName().equals("--group")) {
+        return;
+      }
+      if (arg instanceof OptionSpec o && o.longestName().equals("--file")) {
+        throw new IllegalArgumentException("--file comes before any --group: give the --group PREFIX to host it in first");
+      }
     }
   }
 

@@ -5,6 +5,9 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -105,19 +108,37 @@ final class UsersCommand {
     }
   }
 
+  /**
+   * The new user's password: from {@code BITS_PASSWORD}, else the console, else the first line of
+   * standard input. An empty password is refused, and so is standard input that is not UTF-8 text
+   * (with standard input closed, the JVM's first opened file would be read in its place).
+   */
   static char[] readPassword(CommandSpec spec) throws IOException {
     String env = System.getenv("BITS_PASSWORD");
     if (env != null) {
+      if (env.isEmpty()) {
+        throw new IllegalArgumentException("no password: BITS_PASSWORD is empty");
+      }
       return env.toCharArray();
     }
     Console console = System.console();
     if (console != null) {
       char[] pw = console.readPassword("password: ");
       if (pw != null) {
+        if (pw.length == 0) {
+          throw new IllegalArgumentException("no password: an empty password is not allowed");
+        }
         return pw;
       }
     }
-    String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    String line;
+    try {
+      line = new BufferedReader(new InputStreamReader(System.in, utf8)).readLine();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("no password: standard input is not UTF-8 text; set BITS_PASSWORD or pipe the password on it");
+    }
     if (line == null || line.isEmpty()) {
       throw new IllegalArgumentException("no password: set BITS_PASSWORD or pipe it on standard input");
     }

@@ -122,4 +122,26 @@ class GetCommandTest {
     assertThat(bits("cancel", "{6F0F4B7A-1234-4CDE-8F00-0123456789AB}", "--state-dir", state)).isEqualTo(BitsCli.EXIT_REFUSED);
     assertThat(err.toString()).contains("BG_E_NOT_FOUND");
   }
+
+  @Test
+  void anUnreadableClientCertificateIsAUsageErrorWithoutAStackTrace() throws Exception {
+    String state = dir.resolve("state").toString();
+    Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not PKCS#12\n");
+    for (Path cert : new Path[] {dir.resolve("missing.p12"), garbage, dir}) {
+      err.getBuffer().setLength(0);
+      assertThat(bits("get", url.toString(), dir.resolve("d").toString(), "--client-cert", cert.toString(),
+          "--state-dir", state, "--progress", "none")).as(err.toString()).isEqualTo(BitsCli.EXIT_USAGE);
+      assertThat(err.toString()).startsWith("bits: ").contains(cert.toString()).doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void aBadProgressModeLeavesNoJob() {
+    String state = dir.resolve("state").toString();
+    assertThat(bits("get", url.toString(), dir.resolve("d").toString(), "--state-dir", state, "--progress", "bogus"))
+        .isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("--progress takes bar, lines or none");
+    assertThat(bits("jobs", "--state-dir", state)).isZero();
+    assertThat(out.toString()).doesNotContain("created").contains("no jobs");
+  }
 }

@@ -83,6 +83,9 @@ class ServeCommandTest {
   @Test
   void refusesInconsistentOptions() {
     assertThatThrownBy(() -> parse("--file", "a=/x")).isInstanceOf(CommandLine.ParameterException.class);
+    // A --file before the first --group has no group to be hosted in (picocli would give it the next one).
+    assertThatThrownBy(() -> parse("--file", "a=/x", "--group", "http://127.0.0.1:1/G").start(new PrintWriter(new StringWriter())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("before any --group");
     assertThatThrownBy(() -> parse("--group", "http://127.0.0.1:1/G", "--file", "noequals").start(new PrintWriter(new StringWriter())))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SUFFIX=PATH");
     assertThatThrownBy(() -> parse("--group", "http://127.0.0.1:1/G/H").start(new PrintWriter(new StringWriter())))
@@ -101,5 +104,9 @@ class ServeCommandTest {
     int code = BitsCli.run(new String[] {"serve", "--group", "http://+:80/a/b"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
     assertThat(code).isEqualTo(BitsCli.EXIT_USAGE);
     assertThat(err.toString()).contains("E_INVALIDARG");
+    StringWriter err2 = new StringWriter();
+    assertThat(BitsCli.run(new String[] {"serve", "--file", "a=/x", "--group", "http://127.0.0.1:1/G"},
+        new PrintWriter(new StringWriter()), new PrintWriter(err2, true))).isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(err2.toString()).startsWith("bits: --file comes before any --group");
   }
 }

@@ -58,4 +58,14 @@ class UsersCommandTest {
     assertThat(bits("users", "add", "bad:name", "--users", dir.resolve("u").toString())).isEqualTo(BitsCli.EXIT_USAGE);
     assertThat(err.toString()).contains("E_INVALIDARG");
   }
+
+  @Test
+  void refusesStandardInputThatIsNotText() {
+    Path users = dir.resolve("u");
+    // The first bytes of the JDK's lib/modules, which a JVM started with standard input closed reads as stdin.
+    System.setIn(new ByteArrayInputStream(new byte[] {(byte) 0xDA, (byte) 0xDA, (byte) 0xFE, (byte) 0xCA, 0, 1, '\n'}));
+    assertThat(bits("users", "add", "bob", "--users", users.toString())).isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("no password: standard input is not UTF-8 text");
+    assertThat(Files.exists(users)).isFalse();
+  }
 }
