@@ -177,7 +177,7 @@ public final class JobSpec {
    * Checks a remote URL as BITS does.
    *
    * @throws BitsException E_INVALIDARG when it is not an absolute http/https URL of at most 2,200
-   *     characters without a fragment
+   *     characters without a fragment, with a port (if any) of 1–65535
    */
   public static URI checkRemoteUrl(URI url) {
     Objects.requireNonNull(url, "remoteUrl");
@@ -187,6 +187,9 @@ public final class JobSpec {
     }
     if (url.getRawFragment() != null) {
       throw new BitsException(Hresult.E_INVALIDARG, "remote URL must not have a fragment: " + url);
+    }
+    if (url.getPort() == 0 || url.getPort() > 65535) {
+      throw new BitsException(Hresult.E_INVALIDARG, "remote URL port must be 1-65535: " + url);
     }
     if (url.toString().length() > MAX_URL_LENGTH) {
       throw new BitsException(Hresult.E_INVALIDARG, "remote URL longer than 2,200 characters");

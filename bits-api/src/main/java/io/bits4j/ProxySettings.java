@@ -27,7 +27,8 @@ public record ProxySettings(ProxyUsage usage, List<String> proxies, List<String>
   /**
    * Validates and copies the lists.
    *
-   * @throws BitsException E_INVALIDARG when the lists do not fit the usage;
+   * @throws BitsException E_INVALIDARG when the lists do not fit the usage or a proxy's port is
+   *     not 1–65535;
    *     BG_E_PROXY_LIST_TOO_LARGE / BG_E_PROXY_BYPASS_LIST_TOO_LARGE over 32,000 characters
    */
   public ProxySettings {
@@ -41,7 +42,7 @@ public record ProxySettings(ProxyUsage usage, List<String> proxies, List<String>
       throw new BitsException(Hresult.E_INVALIDARG, "proxy lists are only for OVERRIDE, not " + usage);
     }
     for (String p : proxies) {
-      if (p.isBlank() || p.chars().anyMatch(Character::isWhitespace)) {
+      if (p.isBlank() || p.chars().anyMatch(Character::isWhitespace) || !portInRange(p)) {
         throw new BitsException(Hresult.E_INVALIDARG, "bad proxy entry '" + p + "'");
       }
     }
@@ -51,6 +52,34 @@ public record ProxySettings(ProxyUsage usage, List<String> proxies, List<String>
     if (String.join(" ", bypass).length() > 32_000) {
       throw new BitsException(Hresult.BG_E_PROXY_BYPASS_LIST_TOO_LARGE, "bypass list over 32,000 characters");
     }
+  }
+
+  /**
+   * False if a {@code [scheme://]host[:port][/]} entry names a port that is not 1–65535 (digits
+   * after the host's last colon; a bracketed IPv6 host's own colons do not count).
+   */
+  private static boolean portInRange(String entry) {
+    String e = entry;
+    int scheme = e.indexOf("://");
+    if (scheme >= 0) {
+      e = e.substring(scheme + 3);
+    }
+    if (e.endsWith("/")) {
+      e = e.substring(0, e.length() - 1);
+    }
+    int colon = e.lastIndexOf(':');
+    if (colon < 0 || colon < e.lastIndexOf(']')) {
+      return true; // no port: the default one
+    }
+    if (!e.startsWith("[") && e.indexOf(':') != colon) {
+      return true; // a bare IPv6 address: its colons are not a port's
+    }
+    String port = e.substring(colon + 1);
+    if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return false;
+    }
+    int n = Integer.parseInt(port);
+    return n >= 1 && n <= 65535;
   }
 
   /** Use these proxies, except for the bypass hosts. */

@@ -137,6 +137,27 @@ class ValuesTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"h:0", "h:65536", "h:99999", "h:", "h:8o", "http://h:70000/", "[::1]:65536", "[::1]:x"})
+  void proxyEntriesWithABadPortAreRefused(String entry) {
+    assertThatThrownBy(() -> ProxySettings.override(List.of(entry), List.of()))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h", "h:1", "h:65535", "http://h:3128/", "[::1]", "[::1]:3128", "::1", "10.0.0.1:8080"})
+  void proxyEntriesWithAGoodPortOrNoneAreKept(String entry) {
+    assertThat(ProxySettings.override(List.of(entry), List.of()).proxies()).containsExactly(entry);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://h:0/f", "http://h:65536/f", "https://h:99999/f"})
+  void remoteUrlsWithAPortOutOfRangeAreRefused(String url) {
+    assertThatThrownBy(() -> JobSpec.checkRemoteUrl(URI.create(url)))
+        .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
+    assertThat(JobSpec.checkRemoteUrl(URI.create("http://h:65535/f")).getPort()).isEqualTo(65535);
+  }
+
+  @ParameterizedTest
   @ValueSource(longs = {1, 1023, 0x1_0000_0000L, -1})
   void bandwidthLimitsBelow1024AreRefused(long limit) {
     assertThatThrownBy(() -> UrlGroup.checkBandwidthLimit(limit))
