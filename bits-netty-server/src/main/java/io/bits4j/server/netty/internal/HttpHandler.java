@@ -64,7 +64,6 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   static final long SENDFILE_CHUNK = 2L << 20;
   /** Pipelined requests a connection may have waiting; more closes it. */
   private static final int MAX_WAITING = 256;
-  private static final int THROTTLED_CHUNK = 16 * 1024;
   /**
    * The request headers the range engine asks for, as Netty's names: an {@link AsciiString}
    * carries its case-insensitive hash, a {@code String} name is hashed again on every lookup.
@@ -434,8 +433,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
             if (!secure && bucket == null) {
               last = ctx.write(new SliceRegion(sf, s.offset(), s.length()));
             } else {
-              int chunk = bucket == null ? TLS_CHUNK : (int) Math.min(THROTTLED_CHUNK, bucket.burst());
-              last = ctx.write(new SliceInput(sf, s.offset(), s.length(), chunk, bucket, chunkedCtx));
+              last = ctx.write(new SliceInput(sf, s.offset(), s.length(), TLS_CHUNK, g::bucket, chunkedCtx));
             }
           }
         }

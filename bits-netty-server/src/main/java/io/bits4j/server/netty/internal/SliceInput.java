@@ -8,32 +8,50 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.EOFException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A slice of a {@link SharedFile} read in chunks (TLS, or a bandwidth-limited group), with
- * positional reads so slices share one descriptor. With a {@link TokenBucket} it sends only what
- * the bucket grants and schedules {@link ChunkedWriteHandler#resumeTransfer()} for later. A file
- * that ends early fails with {@link EOFException} (the connection is then closed).
+ * positional reads so slices share one descriptor. While the group has a {@link TokenBucket} it
+ * reserves each chunk there and, until the chunk's turn comes, schedules {@link
+ * ChunkedWriteHandler#resumeTransfer()} for later. The bucket is looked up for every chunk, so
+ * a limit set, changed or removed applies to the responses under way. A file that ends early
+ * fails with {@link EOFException} (the connection is then closed).
  */
 final class SliceInput implements ChunkedInput<ByteBuf> {
+  /** The largest chunk a bandwidth-limited response reads (and sends) at once. */
+  static final int THROTTLED_CHUNK = 16 * 1024;
+
   private final SharedFile file;
   private final long start;
   private final long count;
   private final int chunkSize;
-  private final @Nullable TokenBucket bucket;
+  private final Supplier<@Nullable TokenBucket> limit;
   private final @Nullable ChannelHandlerContext ctx;
   private long offset;
   private boolean closed;
   private boolean resumeScheduled;
+  /** The bucket of the chunk reserved and not yet sent (null if none), its size and turn. */
+  private @Nullable TokenBucket reservedFrom;
+  private int reserved;
+  private long readyAt;
 
-  SliceInput(SharedFile file, long start, long count, int chunkSize, @Nullable TokenBucket bucket,
+  /**
+   * A slice of {@code count} bytes from {@code start}; takes a reference to {@code file}, which
+   * {@link #close()} releases.
+   *
+   * @param chunkSize the chunk size without a bandwidth limit
+   * @param limit the group's bucket, null while it has no bandwidth limit
+   * @param chunkedWriterCtx the {@link ChunkedWriteHandler}'s context, to resume the transfer
+   */
+  SliceInput(SharedFile file, long start, long count, int chunkSize, Supplier<@Nullable TokenBucket> limit,
       @Nullable ChannelHandlerContext chunkedWriterCtx) {
     this.file = file;
     this.start = start;
     this.count = count;
     this.chunkSize = chunkSize;
-    this.bucket = bucket;
+    this.limit = limit;
     this.ctx = chunkedWriterCtx;
     file.retain();
   }
@@ -63,14 +81,24 @@ final class SliceInput implements ChunkedInput<ByteBuf> {
     if (left <= 0) {
       return null;
     }
-    int want = (int) Math.min(chunkSize, left);
-    if (bucket != null) {
-      long granted = bucket.take(want);
-      if (granted == 0) {
-        scheduleResume(want);
+    int want;
+    TokenBucket bucket = limit.get();
+    if (bucket == null) {
+      reservedFrom = null; // the limit was removed: a turn reserved under it is not waited for
+      want = (int) Math.min(chunkSize, left);
+    } else {
+      if (reservedFrom != bucket) { // nothing reserved yet, or under a limit since replaced
+        reservedFrom = bucket;
+        reserved = (int) Math.min(Math.min(THROTTLED_CHUNK, bucket.burst()), left);
+        readyAt = bucket.reserve(reserved);
+      }
+      long wait = readyAt - bucket.now();
+      if (wait > 0) {
+        scheduleResume(wait);
         return null;
       }
-      want = (int) granted;
+      reservedFrom = null;
+      want = reserved;
     }
     ByteBuf buf = allocator.ioBuffer(want);
     boolean ok = false;
@@ -95,17 +123,16 @@ final class SliceInput implements ChunkedInput<ByteBuf> {
     }
   }
 
-  private void scheduleResume(int want) {
-    if (ctx == null || resumeScheduled || bucket == null) {
+  private void scheduleResume(long nanos) {
+    if (ctx == null || resumeScheduled) {
       return;
     }
     resumeScheduled = true;
-    long nanos = Math.max(1_000_000, bucket.nanosUntil(want));
     ChannelHandlerContext c = ctx;
     c.executor().schedule(() -> {
       resumeScheduled = false;
       ((ChunkedWriteHandler) c.handler()).resumeTransfer();
-    }, nanos, TimeUnit.NANOSECONDS);
+    }, Math.max(1_000_000, nanos), TimeUnit.NANOSECONDS);
   }
 
   @Override

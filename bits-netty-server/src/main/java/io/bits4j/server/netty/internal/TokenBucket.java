@@ -53,9 +53,30 @@ public final class TokenBucket {
    */
   public synchronized long take(long wanted) {
     refill();
-    long granted = Math.min(wanted, tokens);
+    long granted = Math.max(0, Math.min(wanted, tokens)); // none while reservations hold it in debt
     tokens -= granted;
-    return Math.max(0, granted);
+    return granted;
+  }
+
+  /**
+   * Reserves {@code n} bytes (capped at the burst) for a sender that waits its turn: the bucket
+   * may go into debt, and the bytes may be sent from the returned time on, when the refill has
+   * paid the debt back. Reservations are served in the order they are made, so senders that
+   * reserve their next chunk only after sending the one before take turns. ({@link #take} grants
+   * whoever looks first after a refill: senders that look at fixed phases after another one get
+   * crumbs, or nothing.)
+   *
+   * @return the time of the bucket's clock (nanoseconds) from which the bytes may be sent
+   */
+  public synchronized long reserve(long n) {
+    long now = refill();
+    tokens -= Math.min(n, burst);
+    return tokens >= 0 ? now : now + (long) Math.ceil(-tokens * 1_000_000_000.0 / rate);
+  }
+
+  /** The time of the bucket's clock, in nanoseconds (see {@link #reserve}). */
+  public long now() {
+    return nanoClock.getAsLong();
   }
 
   /** Nanoseconds until at least {@code n} (capped at the burst) bytes are available; 0 if now. */
@@ -68,11 +89,12 @@ public final class TokenBucket {
     return Math.max(1, (long) Math.ceil(need * 1_000_000_000.0 / rate));
   }
 
-  private void refill() {
+  /** Adds the tokens earned since the last refill; returns the clock's time it read. */
+  private long refill() {
     long now = nanoClock.getAsLong();
     long elapsed = now - lastNanos;
     if (elapsed <= 0) {
-      return;
+      return now;
     }
     long add = (long) (elapsed / 1_000_000_000.0 * rate);
     if (add > 0) {
@@ -80,5 +102,6 @@ public final class TokenBucket {
       // advance the clock only by the time the added tokens account for, to keep the remainder
       lastNanos = tokens == burst ? now : lastNanos + (long) (add * 1_000_000_000.0 / rate);
     }
+    return now;
   }
 }

@@ -51,4 +51,19 @@ class TokenBucketTest {
     long c2 = b.take(100_000);
     assertThat(a2 + c2).isEqualTo(b.burst());
   }
+
+  @Test
+  void reservationsAreServedInTheOrderMadeAndKeepTheRate() {
+    TokenBucket b = new TokenBucket(1024, now::get);
+    long t0 = now.get();
+    assertThat(b.reserve(1024)).isEqualTo(t0); // the burst: at once
+    assertThat(b.reserve(1024)).isEqualTo(t0 + 1_000_000_000L);
+    assertThat(b.reserve(512)).isEqualTo(t0 + 1_500_000_000L); // in turn, after the one before
+    assertThat(b.reserve(5000)).isEqualTo(t0 + 2_500_000_000L); // capped at the burst
+    assertThat(b.take(1)).isZero(); // in debt
+    now.addAndGet(2_500_000_000L);
+    assertThat(b.take(1)).isZero(); // every reserved byte paid for, nothing more yet
+    now.addAndGet(1_000_000_000L);
+    assertThat(b.reserve(1024)).isEqualTo(now.get());
+  }
 }
