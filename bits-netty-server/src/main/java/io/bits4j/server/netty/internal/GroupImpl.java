@@ -259,6 +259,18 @@ public final class GroupImpl implements UrlGroup {
     core.deleteGroup(prefix, this);
   }
 
+  /** The server's clock (see {@link ServerConfig#nanoClock}). */
+  java.util.function.LongSupplier nanoClock() {
+    return core.nanoClock();
+  }
+
+  /** Drops this group's idle or stale cached descriptors (see {@link OpenFileCache#sweep}). */
+  void sweepOpenFiles(long idleNanos) {
+    for (HostedFileImpl f : files.values()) {
+      f.sweep(idleNanos);
+    }
+  }
+
   void markDeleted() {
     deleted = true;
     for (HostedFileImpl f : files.values()) {

@@ -18,12 +18,17 @@ final class HostedFileImpl implements HostedFile {
     this.suffix = suffix;
     this.source = source;
     this.access = access;
-    this.open = new OpenFileCache(source);
+    this.open = new OpenFileCache(source, group.nanoClock());
   }
 
   /** The open file for one response (see {@link OpenFileCache}). */
   OpenFileCache.Acquired acquire() throws java.io.IOException {
     return open.acquire();
+  }
+
+  /** Drops the cached descriptor if idle or stale (see {@link OpenFileCache#sweep}). */
+  void sweep(long idleNanos) {
+    open.sweep(idleNanos);
   }
 
   /** No longer hosted: closes the cached descriptor (running responses finish first). */

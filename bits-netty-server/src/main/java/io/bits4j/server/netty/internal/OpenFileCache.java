@@ -11,6 +11,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  * costs one {@code stat} instead of {@code stat}, {@code open}, {@code stat}, {@code fstat} and
  * {@code close}. A file replaced on disk is opened anew (its old descriptor closes when the last
  * response using it ends), so a response's validators and bytes always come from one version; a
- * file deleted on disk drops the descriptor. Lock-free: a reference-counted {@link SharedFile}
+ * file deleted on disk drops the descriptor. A descriptor nobody asked for in a while, or whose
+ * file was deleted or replaced since, is dropped by {@link #sweep} (so a deleted file's space is
+ * not held until its URL is requested again). Lock-free: a reference-counted {@link SharedFile}
  * swapped atomically; thread-safe.
  */
 final class OpenFileCache {
@@ -35,11 +38,16 @@ final class OpenFileCache {
   }
 
   private final Path path;
+  private final LongSupplier nanoClock;
   private final AtomicReference<@Nullable Entry> entry = new AtomicReference<>();
   private volatile boolean closed;
+  /** When a request last acquired the file ({@link #nanoClock}). */
+  private volatile long lastUsed;
 
-  OpenFileCache(Path path) {
+  OpenFileCache(Path path, LongSupplier nanoClock) {
     this.path = path;
+    this.nanoClock = nanoClock;
+    this.lastUsed = nanoClock.getAsLong();
   }
 
   /**
@@ -49,6 +57,7 @@ final class OpenFileCache {
    * @throws IOException if it cannot be opened or keeps changing while being opened
    */
   Acquired acquire() throws IOException {
+    lastUsed = nanoClock.getAsLong();
     BasicFileAttributes now;
     try {
       now = Files.readAttributes(path, BasicFileAttributes.class);
@@ -85,6 +94,35 @@ final class OpenFileCache {
     if (old != null) {
       old.file().release();
     }
+  }
+
+  /**
+   * Drops the cached descriptor if no request acquired it for {@code idleNanos}, or if the path
+   * no longer shows its file (deleted, replaced or written); responses using it keep it open until
+   * they end. One {@code stat} when the descriptor was used recently. For a periodic sweep, off
+   * the event loops.
+   */
+  void sweep(long idleNanos) {
+    Entry e = entry.get();
+    if (e == null) {
+      return;
+    }
+    boolean stale = nanoClock.getAsLong() - lastUsed >= idleNanos;
+    if (!stale) {
+      try {
+        stale = !e.sameFile(Files.readAttributes(path, BasicFileAttributes.class));
+      } catch (IOException gone) {
+        stale = true;
+      }
+    }
+    if (stale && entry.compareAndSet(e, null)) { // a request may have put a fresh one meanwhile
+      e.file().release();
+    }
+  }
+
+  /** True while a descriptor is cached (tests). */
+  boolean isCached() {
+    return entry.get() != null;
   }
 
   /** Drops the descriptor for good: the file is no longer hosted. */

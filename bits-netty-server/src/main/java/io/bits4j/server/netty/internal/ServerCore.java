@@ -109,6 +109,31 @@ public final class ServerCore implements AutoCloseable {
           return t;
         }, new ThreadPoolExecutor.AbortPolicy());
     this.authenticator = new Authenticator(this, hashExecutor);
+    boss.scheduleAtFixedRate(this::sweepOpenFiles, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** How often cached descriptors are checked (off the workers: on the accepting loop). */
+  private static final long SWEEP_SECONDS = 30;
+  /** A cached descriptor no request used for this long is closed. */
+  static final long IDLE_DESCRIPTOR_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+  /**
+   * Closes cached descriptors that no request used for {@link #IDLE_DESCRIPTOR_NANOS} or whose
+   * file was deleted or replaced on disk: the descriptors held stay bounded by the files in use,
+   * and a deleted file's space is given back without waiting for its URL to be requested again.
+   */
+  void sweepOpenFiles() {
+    List<GroupImpl> snapshot;
+    synchronized (lock) {
+      snapshot = List.copyOf(groups.values());
+    }
+    for (GroupImpl g : snapshot) {
+      try {
+        g.sweepOpenFiles(IDLE_DESCRIPTOR_NANOS);
+      } catch (RuntimeException e) {
+        LOG.warn("sweeping the open files of {} failed: {}", g.prefix(), e.toString());
+      }
+    }
   }
 
   /** True if the native epoll transport is in use. */

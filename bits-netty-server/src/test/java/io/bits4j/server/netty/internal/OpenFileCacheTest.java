@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class OpenFileCacheTest {
   @Test
   void aSameFileIsServedFromOneDescriptor() throws Exception {
     Path f = file("a.bin", 1000);
-    OpenFileCache cache = new OpenFileCache(f);
+    OpenFileCache cache = new OpenFileCache(f, System::nanoTime);
     OpenFileCache.Acquired a = cache.acquire();
     OpenFileCache.Acquired b = cache.acquire();
     assertThat(b.file()).isSameAs(a.file());
@@ -41,7 +42,7 @@ class OpenFileCacheTest {
   @Test
   void aReplacedFileIsOpenedAnewAndTheOldDescriptorClosesWhenItsLastResponseEnds() throws Exception {
     Path f = file("a.bin", 1000);
-    OpenFileCache cache = new OpenFileCache(f);
+    OpenFileCache cache = new OpenFileCache(f, System::nanoTime);
     OpenFileCache.Acquired old = cache.acquire(); // a response still sending the old version
     Path next = file("next.bin", 2000);
     Files.setLastModifiedTime(next, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
@@ -62,7 +63,7 @@ class OpenFileCacheTest {
   @Test
   void aFileWrittenInPlaceGetsNewValidators() throws Exception {
     Path f = file("a.bin", 1000);
-    OpenFileCache cache = new OpenFileCache(f);
+    OpenFileCache cache = new OpenFileCache(f, System::nanoTime);
     OpenFileCache.Acquired first = cache.acquire();
     first.file().release();
     Files.write(f, new byte[1500]);
@@ -77,7 +78,7 @@ class OpenFileCacheTest {
   @Test
   void aDeletedFileDropsTheDescriptorAndIsOpenedAgainWhenPutBack() throws Exception {
     Path f = file("a.bin", 1000);
-    OpenFileCache cache = new OpenFileCache(f);
+    OpenFileCache cache = new OpenFileCache(f, System::nanoTime);
     OpenFileCache.Acquired a = cache.acquire();
     a.file().release();
     Files.delete(f);
@@ -91,9 +92,42 @@ class OpenFileCacheTest {
   }
 
   @Test
+  void theSweepClosesAnIdleDescriptorAndKeepsAUsedOne() throws Exception {
+    Path f = file("a.bin", 1000);
+    AtomicLong clock = new AtomicLong();
+    OpenFileCache cache = new OpenFileCache(f, clock::get);
+    OpenFileCache.Acquired a = cache.acquire();
+    a.file().release();
+    clock.addAndGet(59_000_000_000L);
+    cache.sweep(60_000_000_000L);
+    assertThat(a.file().channel.isOpen()).as("used 59 s ago, file unchanged").isTrue();
+    clock.addAndGet(1_000_000_000L);
+    cache.sweep(60_000_000_000L);
+    assertThat(cache.isCached()).isFalse();
+    assertThat(a.file().channel.isOpen()).as("idle for 60 s").isFalse();
+    OpenFileCache.Acquired b = cache.acquire(); // the next request opens it again
+    assertThat(b.rep()).isEqualTo(a.rep());
+    b.file().release();
+    cache.close();
+  }
+
+  @Test
+  void theSweepClosesTheDescriptorOfADeletedFileAtOnceButNotUnderAResponse() throws Exception {
+    Path f = file("a.bin", 1000);
+    OpenFileCache cache = new OpenFileCache(f, System::nanoTime);
+    OpenFileCache.Acquired sending = cache.acquire(); // a response still sending it
+    Files.delete(f);
+    cache.sweep(Long.MAX_VALUE);
+    assertThat(cache.isCached()).isFalse();
+    assertThat(sending.file().channel.isOpen()).as("the response's reference").isTrue();
+    sending.file().release();
+    assertThat(sending.file().channel.isOpen()).as("its space is given back when it ends").isFalse();
+  }
+
+  @Test
   void afterCloseNothingIsCached() throws Exception {
     Path f = file("a.bin", 1000);
-    OpenFileCache cache = new OpenFileCache(f);
+    OpenFileCache cache = new OpenFileCache(f, System::nanoTime);
     cache.close();
     OpenFileCache.Acquired a = cache.acquire(); // a request that was already routed
     assertThat(a.file().refCnt()).isEqualTo(1);
@@ -104,7 +138,7 @@ class OpenFileCacheTest {
   @Test
   void concurrentRequestsAndReplacementsLeakNoDescriptorAndNeverMixVersions() throws Exception {
     Path f = file("a.bin", 1000);
-    OpenFileCache cache = new OpenFileCache(f);
+    OpenFileCache cache = new OpenFileCache(f, System::nanoTime);
     java.util.Set<SharedFile> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
     java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
