@@ -52,7 +52,8 @@ public final class JobSpec {
      * Validates the pair.
      *
      * @throws BitsException E_INVALIDARG for a URL that is not absolute http/https, longer than
-     *     2,200 characters, or has a fragment; or a destination that is not an absolute path
+     *     2,200 characters, has a fragment or a port outside 1–65535; or a destination that is not
+     *     an absolute path
      */
     public FileSpec {
       checkRemoteUrl(remoteUrl);

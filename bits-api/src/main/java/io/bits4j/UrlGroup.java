@@ -91,7 +91,8 @@ public interface UrlGroup {
    * Sets the bandwidth limit.
    *
    * @param bytesPerSecond at least 1024, or 0 for unlimited
-   * @throws BitsException E_INVALIDARG for 1–1023 or more than 2^32-1 (the WMI property is uint32)
+   * @throws BitsException E_INVALIDARG for a negative value, 1–1023 or more than 2^32-1 (the WMI
+   *     property is uint32)
    */
   void setBandwidthLimit(long bytesPerSecond);
 
@@ -104,7 +105,7 @@ public interface UrlGroup {
   /**
    * Checks a bandwidth limit value as {@link #setBandwidthLimit} must.
    *
-   * @throws BitsException E_INVALIDARG for 1–1023 or over 2^32-1
+   * @throws BitsException E_INVALIDARG for a negative value, 1–1023 or over 2^32-1
    */
   static long checkBandwidthLimit(long bytesPerSecond) {
     if (bytesPerSecond < 0 || (bytesPerSecond > 0 && bytesPerSecond < 1024) || bytesPerSecond > 0xFFFF_FFFFL) {

@@ -100,7 +100,10 @@ public final class ManagementEndpoint implements AutoCloseable {
     if (b.server == null && b.client == null) {
       throw new IllegalStateException("expose a compact server, a BITS client or both");
     }
-    UserStore users = Objects.requireNonNull(b.users, "users: a UserStore is required");
+    UserStore users = b.users;
+    if (users == null) {
+      throw new IllegalStateException("a UserStore is required (users): only its administrators may manage");
+    }
     SslContext ssl = null;
     if (b.tls != null) {
       try {

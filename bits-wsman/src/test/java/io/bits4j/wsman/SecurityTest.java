@@ -141,6 +141,9 @@ class SecurityTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("loopback");
     assertThatThrownBy(() -> ManagementEndpoint.builder().users(USERS).tls(TestPki.identity(TestPki.SERVER)).build())
         .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> ManagementEndpoint.builder().compactServer(new TinyServer())
+        .tls(TestPki.identity(TestPki.SERVER)).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("UserStore");
   }
 
   @Test

@@ -41,8 +41,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Authentication per group ({@link UrlGroup#setAuthentication}): {@code BASIC} (https groups
  * only unless {@link Builder#allowBasicOverHttp}; verified logins are cached for at most 60 s,
- * keyed by an HMAC of user and password, and PBKDF2 runs on a small bounded pool, never on an
- * event loop), {@code DIGEST} (RFC 7616, SHA-256 and MD5, {@code qop=auth}, nonces expire after
+ * keyed by an HMAC of user and password — a cache hit still takes the user from the store, so a
+ * removed user or changed groups apply as soon as the store has them, and only a changed password
+ * waits for the entry to expire — and PBKDF2 runs on a small bounded pool, never on an event
+ * loop), {@code DIGEST} (RFC 7616, SHA-256 and MD5, {@code qop=auth}, nonces expire after
  * {@link Builder#digestNonceLifetime}, a nonce count may not repeat) and {@code CLIENT_CERTIFICATE}
  * (the port then requires a certificate chaining to {@link Builder#clientCertificateAuthorities};
  * the principal is the store user named by the certificate's SHA-1 thumbprint or its CN, else an
@@ -52,7 +54,9 @@ import org.jspecify.annotations.Nullable;
  * NEGOTIATE} and {@code NTLM} throw E_NOTIMPL.
  *
  * <p>Limits: a group's connection limit counts its responses in flight (beyond it: 503 with
- * {@code Retry-After: 1}); its bandwidth limit is one token bucket shared by its responses;
+ * {@code Retry-After: 1}); its bandwidth limit is one token bucket shared by its responses, which
+ * take turns chunk by chunk, and a changed or removed limit applies to responses under way (a
+ * plain-HTTP response that started without a limit is sent zero-copy and stays unlimited);
  * {@link ServerLimits} bounds request lines (414), header blocks (431), slow headers (408),
  * idle connections and the number of connections. One line per response goes to the SLF4J
  * logger {@code io.bits4j.server.access} at INFO: group, method, suffix, principal, status,

@@ -44,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>HTTP: a small blocking HTTP/1.1 client over {@code Socket}/{@code SSLSocket} (keep-alive,
  * {@code Accept-Encoding: identity}, redirects up to 10 hops and never from HTTPS to HTTP, Basic and
- * Digest (MD5, SHA-256) for server and proxy, CONNECT tunnels with {@code Proxy-Authorization}).
+ * Digest (MD5, SHA-256) for server and proxy — server credentials go only to the origin that
+ * challenged — CONNECT tunnels with {@code Proxy-Authorization}).
  * Proxies: {@link io.bits4j.ProxyUsage#OVERRIDE} uses the job's {@code host:port} list and bypass
  * patterns ({@code *} wildcards, {@code <local>}); PRECONFIG and AUTODETECT use the builder's {@link
  * ProxySelector} (HTTP and SOCKS proxies); NO_PROXY connects directly. A 200 answer to a ranged
