@@ -64,6 +64,9 @@ final class TestServer implements AutoCloseable {
   final List<Request> requests = new CopyOnWriteArrayList<>();
   final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
   final AtomicLong bodyBytes = new AtomicLong();
+  /** GET bodies being sent now, and the most sent at once. */
+  final java.util.concurrent.atomic.AtomicInteger activeBodies = new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicInteger maxActiveBodies = new java.util.concurrent.atomic.AtomicInteger();
   private volatile Path file;
   private volatile int version = 1;
   volatile boolean rangeSupport = true;
@@ -296,6 +299,8 @@ final class TestServer implements AutoCloseable {
       long pos = start;
       long sent = 0;
       long t0 = System.nanoTime();
+      maxActiveBodies.accumulateAndGet(activeBodies.incrementAndGet(), Math::max);
+      try {
       while (pos <= end) {
         buf.clear();
         long max = Math.min(buf.capacity(), Math.min(end - pos + 1, limit - sent));
@@ -327,6 +332,9 @@ final class TestServer implements AutoCloseable {
         }
       }
       out.flush();
+      } finally {
+        activeBodies.decrementAndGet();
+      }
       if (fault != null && sent >= limit) {
         if (fault.stall()) {
           // hold the connection open without sending anything until the client gives up

@@ -255,9 +255,17 @@ public final class Engine implements AutoCloseable {
 
   // ---------------------------------------------------------------- job operations
 
+  /**
+   * Refuses operations on a final job, and on any job once the client is closed: after close() no
+   * state file is written, so a change would be lost (and the directory may belong to another
+   * client by then). Changes made before close() are in the state files it writes.
+   */
   private void checkNotFinal(PortableJob j) {
     if (j.state.isFinal() || j.removed) {
       throw new BitsException(Hresult.BG_E_INVALID_STATE, "job " + j.id + " is " + j.state);
+    }
+    if (closed) {
+      throw new BitsException(Hresult.BG_E_INVALID_STATE, "job " + j.id + ": the client is closed");
     }
   }
 
@@ -371,27 +379,34 @@ public final class Engine implements AutoCloseable {
     requestDispatch();
   }
 
-  /** Suspends; returns once the job's worker has stopped, so no byte arrives afterwards. */
+  /**
+   * Suspends; returns once the job's worker has stopped, so no byte arrives afterwards. That holds
+   * for a job already SUSPENDED too: the worker that an earlier, concurrent suspend() stopped may
+   * still be finishing.
+   */
   void suspend(PortableJob j) {
     Run r;
+    boolean already;
     synchronized (lock) {
       checkNotFinal(j);
-      if (j.state == JobState.SUSPENDED) {
-        return;
-      }
-      j.epoch++;
       r = j.run;
-      if (r != null) {
-        r.requestStop();
+      already = j.state == JobState.SUSPENDED;
+      if (!already) {
+        j.epoch++;
+        if (r != null) {
+          r.requestStop();
+        }
+        j.error = null;
+        setStateLocked(j, JobState.SUSPENDED);
       }
-      j.error = null;
-      setStateLocked(j, JobState.SUSPENDED);
     }
     if (r != null) {
       r.awaitDone();
     }
-    persist(j);
-    requestDispatch();
+    if (!already) {
+      persist(j);
+      requestDispatch();
+    }
   }
 
   /** Stops a job's run (if any) and keeps it from being dispatched until {@code closing} clears. */
@@ -532,10 +547,14 @@ public final class Engine implements AutoCloseable {
       jobs.remove(j.id);
       setStateLocked(j, finalState);
     }
-    try {
-      store.delete(j.id);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "cannot delete state of " + j.id + ": " + e);
+    // under the job's write lock: a state write that began before the job was removed (a setter or
+    // suspend() on another thread) ends first, instead of putting the file back after the delete
+    synchronized (j.persistLock) {
+      try {
+        store.delete(j.id);
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot delete state of " + j.id + ": " + e);
+      }
     }
     requestDispatch();
   }
@@ -560,7 +579,14 @@ public final class Engine implements AutoCloseable {
     if (s.isSettled() && !j.outcomes.isEmpty()) {
       List<CompletableFuture<JobState>> fs = new ArrayList<>(j.outcomes);
       j.outcomes.clear();
-      notifier.execute(() -> fs.forEach(f -> f.complete(s)));
+      Runnable settle = () -> fs.forEach(f -> f.complete(s));
+      try {
+        notifier.execute(settle);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the client is closed (complete() or cancel() after or during close()): the outcome is
+        // still due, and its dependent stages must not run under the lock
+        java.util.concurrent.ForkJoinPool.commonPool().execute(settle);
+      }
     }
   }
 
