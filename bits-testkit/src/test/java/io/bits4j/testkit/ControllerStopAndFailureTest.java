@@ -32,8 +32,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Audit probes of the default controller against the fakes (manual clock, no sleeps). */
-class ControllerAuditTest {
+/** The default controller stopping (cancel, deadline) and failing part-way, against the fakes (manual clock, no sleeps). */
+class ControllerStopAndFailureTest {
   private static final UrlPrefix PREFIX = UrlPrefix.parse("http://127.0.0.1:8080/Carmine");
   private static final int SIZE = 10_000;
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Operations racing each other, the transfer and close(): no lost ordering, no early return. */
-class ConcurrencyAuditTest {
+class JobRacesTest {
   @TempDir Path tmp;
 
   /**

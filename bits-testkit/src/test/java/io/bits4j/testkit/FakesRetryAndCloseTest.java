@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Audit probes of the fakes and the fault proxy: complete() retried after a failed rename, threads released on close. */
+/** The fakes and the fault proxy: complete() retried after a failed rename, threads released on close. */
 @Timeout(60)
-class TestkitAuditTest {
+class FakesRetryAndCloseTest {
   @TempDir Path tmp;
 
   @Test
