@@ -62,8 +62,10 @@ import org.jspecify.annotations.Nullable;
  * logger {@code io.bits4j.server.access} at INFO: group, method, suffix, principal, status,
  * ranges, bytes, milliseconds.
  *
- * <p>Thread-safety: every method may be called from any thread. {@link #close()} is idempotent;
- * afterwards creating groups throws {@link IllegalStateException}.
+ * <p>Thread-safety: every method may be called from any thread. {@link #close()} is idempotent
+ * and returns once the server's threads have ended (called on one of them, from a log callback
+ * say, it starts the shutdown without waiting); afterwards creating groups throws {@link
+ * IllegalStateException}.
  */
 public final class NettyCompactServer implements CompactServer {
   /** Which TLS implementation serves HTTPS ports. */

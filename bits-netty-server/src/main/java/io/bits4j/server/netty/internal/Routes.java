@@ -18,16 +18,18 @@ import org.jspecify.annotations.Nullable;
  * groups change; request threads read it without locking.
  */
 final class Routes {
-  static final Routes EMPTY = new Routes(Map.of());
+  static final Routes EMPTY = new Routes(Map.of(), List.of());
 
   /** One port's groups. */
   record Port(boolean secure, boolean clientCertificate, List<GroupImpl> strong, List<GroupImpl> explicit,
       List<GroupImpl> weak) {}
 
   private final Map<Integer, Port> ports;
+  private final List<GroupImpl> groups;
 
-  private Routes(Map<Integer, Port> ports) {
+  private Routes(Map<Integer, Port> ports, List<GroupImpl> groups) {
     this.ports = ports;
+    this.groups = groups;
   }
 
   static Routes of(Collection<GroupImpl> groups) {
@@ -52,7 +54,12 @@ final class Routes {
       ports.put(port, new Port(list.get(0).prefix().isSecure(), cc, List.copyOf(strong), List.copyOf(explicit),
           List.copyOf(weak)));
     });
-    return new Routes(Map.copyOf(ports));
+    return new Routes(Map.copyOf(ports), List.copyOf(groups));
+  }
+
+  /** Every group of this snapshot, on all ports. */
+  List<GroupImpl> groups() {
+    return groups;
   }
 
   @Nullable Port port(int port) {

@@ -19,7 +19,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -121,13 +123,11 @@ public final class ServerCore implements AutoCloseable {
    * Closes cached descriptors that no request used for {@link #IDLE_DESCRIPTOR_NANOS} or whose
    * file was deleted or replaced on disk: the descriptors held stay bounded by the files in use,
    * and a deleted file's space is given back without waiting for its URL to be requested again.
+   * Runs on the accepting loop, so it reads the routing snapshot and never takes {@link #lock}: a
+   * configuration call holding the lock may be waiting for that loop to bind or close a listener.
    */
   void sweepOpenFiles() {
-    List<GroupImpl> snapshot;
-    synchronized (lock) {
-      snapshot = List.copyOf(groups.values());
-    }
-    for (GroupImpl g : snapshot) {
+    for (GroupImpl g : routes.groups()) {
       try {
         g.sweepOpenFiles(IDLE_DESCRIPTOR_NANOS);
       } catch (RuntimeException e) {
@@ -440,29 +440,54 @@ public final class ServerCore implements AutoCloseable {
     }
   }
 
-  /** Closes listeners, connections and threads; idempotent. */
+  /**
+   * Closes listeners, connections and threads; idempotent. Every call returns once the event loops
+   * have ended, also when another thread's call started the shutdown; a call on one of the
+   * server's event loops (a log callback, a listener) starts the shutdown and returns without
+   * waiting, since that loop can only end once the call has returned.
+   */
   @Override
   public void close() {
+    boolean first;
     synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      for (GroupImpl g : groups.values()) {
-        g.markDeleted();
-      }
-      groups.clear();
-      routes = Routes.EMPTY;
-      for (Listener l : listeners.values()) {
-        for (Channel c : l.channels) {
-          c.close().syncUninterruptibly();
+      first = !closed;
+      if (first) {
+        closed = true;
+        for (GroupImpl g : groups.values()) {
+          g.markDeleted();
         }
+        groups.clear();
+        routes = Routes.EMPTY;
+        for (Listener l : listeners.values()) {
+          for (Channel c : l.channels) {
+            c.close().syncUninterruptibly();
+          }
+        }
+        listeners.clear();
       }
-      listeners.clear();
     }
-    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    hashExecutor.shutdownNow();
+    boolean onLoop = inEventLoop(boss) || inEventLoop(workers);
+    if (first) {
+      ChannelGroupFuture cut = connections.close();
+      if (!onLoop) {
+        cut.awaitUninterruptibly(5, TimeUnit.SECONDS);
+      }
+      boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+      hashExecutor.shutdownNow();
+    }
+    if (!onLoop) {
+      boss.terminationFuture().syncUninterruptibly();
+      workers.terminationFuture().syncUninterruptibly();
+    }
+  }
+
+  private static boolean inEventLoop(EventLoopGroup group) {
+    for (EventExecutor e : group) {
+      if (e.inEventLoop()) {
+        return true;
+      }
+    }
+    return false;
   }
 }
