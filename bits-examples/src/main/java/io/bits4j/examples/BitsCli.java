@@ -37,6 +37,14 @@ public final class BitsCli {
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       System.setProperty("io.netty.leakDetection.level", "disabled");
     }
+    // The library's System.Logger records (the Controller's warnings while a node is unreachable)
+    // go to java.util.logging, whose default console format prints each cause's stack trace: one
+    // line per record instead, the report names the cause. A logging configuration or a format
+    // given with -D still wins.
+    if (System.getProperty("java.util.logging.config.file") == null
+        && System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "bits: %4$s: %5$s%n");
+    }
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -201,4 +201,16 @@ class RemoteBitsClientTest {
     assertThat(caps).contains(ClientCapability.CUSTOM_HEADERS, ClientCapability.KEYSTORE_CLIENT_CERTIFICATE)
         .doesNotContain(ClientCapability.PUSH_NOTIFICATIONS, ClientCapability.WINDOWS_CREDENTIALS);
   }
+
+  @Test
+  void proxiesUsedAfterTheSessionIsClosedThrowIllegalStateException() {
+    WsmanSession other = WsmanSession.builder(endpoint.uri()).basic("admin", "pw".toCharArray())
+        .trustCertificates(List.of(TestPki.CA.getCertificate())).scheduler(CLOCK).build();
+    RemoteBitsClient client = other.bitsClient();
+    ClientJob job = client.createJob(JobSpec.builder("closed").build());
+    other.close();
+    assertThatThrownBy(job::state).isInstanceOf(IllegalStateException.class).hasMessage("session closed");
+    assertThatThrownBy(client::jobs).isInstanceOf(IllegalStateException.class).hasMessage("session closed");
+    session.bitsClient().findJob(job.id()).orElseThrow().cancel();
+  }
 }

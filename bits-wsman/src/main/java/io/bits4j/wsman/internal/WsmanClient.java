@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
@@ -135,8 +136,13 @@ public final class WsmanClient {
       rb.header("Authorization", authorization);
     }
     Duration deadline = operationTimeout.plusSeconds(5);
-    CompletableFuture<HttpResponse<byte[]>> pending =
-        http.sendAsync(rb.build(), info -> new BoundedBody(maxEnvelopeSize));
+    CompletableFuture<HttpResponse<byte[]>> pending;
+    try {
+      pending = http.sendAsync(rb.build(), info -> new BoundedBody(maxEnvelopeSize));
+    } catch (RejectedExecutionException e) {
+      // the session's HTTP threads are stopped: a proxy used after WsmanSession.close()
+      throw new IllegalStateException("session closed", e);
+    }
     HttpResponse<byte[]> resp;
     try {
       resp = pending.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
