@@ -104,7 +104,8 @@ final class TransferCommand implements Callable<Integer> {
       description = "Host name the client uses in the URL (default: the group's host; required for + and *).")
   @Nullable String hostName;
 
-  @Option(names = "--deadline", paramLabel = "S", description = "Cancel the transfer after S seconds.")
+  @Option(names = "--deadline", paramLabel = "S", description = "Cancel the transfer after S seconds. Without it a job whose server is gone is "
+      + "retried as BITS does, until its no-progress timeout (14 days by default).")
   @Nullable Long deadlineSeconds;
 
   @Option(names = "--auth", paramLabel = "SCHEME", split = ",",
