@@ -8,15 +8,12 @@ import io.bits4j.UrlPrefix;
 import io.bits4j.server.netty.NettyCompactServer;
 import io.bits4j.testkit.TcpFaultProxy;
 import io.bits4j.testkit.TcpFaultProxy.Fault;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +26,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -41,76 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * closed standard input or an empty environment variable.
  */
 class SignalAndStdinTest {
-  private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(60);
-
   @TempDir Path dir;
-
-  private static ProcessBuilder bits(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), BitsCli.class.getName()));
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true);
-  }
-
-  /** Collects a process's output on a thread; {@link #await} polls it with a deadline. */
-  private static final class Output {
-    private final StringBuilder text = new StringBuilder();
-    private final Thread reader;
-
-    Output(Process p) {
-      reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            synchronized (text) {
-              text.append(line).append('\n');
-              text.notifyAll();
-            }
-          }
-        } catch (IOException e) {
-          synchronized (text) {
-            text.append(e).append('\n');
-          }
-        }
-      }, "bits-output");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    String await(Predicate<String> until) throws InterruptedException {
-      long end = System.nanoTime() + DEADLINE_NANOS;
-      synchronized (text) {
-        while (!until.test(text.toString())) {
-          long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
-          assertThat(left).as("waiting; output so far:%n%s", text).isPositive();
-          text.wait(left);
-        }
-        return text.toString();
-      }
-    }
-
-    String all() throws InterruptedException {
-      reader.join(TimeUnit.NANOSECONDS.toMillis(DEADLINE_NANOS));
-      synchronized (text) {
-        return text.toString();
-      }
-    }
-  }
-
-  /**
-   * Sends a signal with the shell's built-in kill (procps' kill(1) is not on every machine):
-   * Process.destroy() would also close the output being read.
-   */
-  private static void signal(Process p, String name) throws Exception {
-    Process kill = new ProcessBuilder("sh", "-c", "kill -" + name + " " + p.pid()).inheritIO().start();
-    assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(kill.exitValue()).isZero();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   private static String sha256(Path file) throws Exception {
     MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -133,10 +60,10 @@ class SignalAndStdinTest {
   void serveExitsCleanlyOnSigtermAndSigintWhileADownloadIsInProgress() throws Exception {
     Path file = randomFile(dir.resolve("big.bin"), 32 << 20);
     for (String signal : new String[] {"TERM", "INT"}) {
-      int port = freePort();
-      Process p = bits("serve", "--group", "http://127.0.0.1:" + port + "/G", "--file", "big.bin=" + file).start();
+      int port = CliProcess.freePort();
+      Process p = CliProcess.command("serve", "--group", "http://127.0.0.1:" + port + "/G", "--file", "big.bin=" + file).start();
       try {
-        Output out = new Output(p);
+        CliProcess out = new CliProcess(p);
         out.await(s -> s.contains("ready: 1 group(s)"));
         try (Socket s = new Socket()) {
           s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
@@ -153,7 +80,7 @@ class SignalAndStdinTest {
             read += n;
           }
           // The download is in progress: the rest waits in the socket buffers, unread.
-          signal(p, signal);
+          out.signal(signal);
           assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(signal).isTrue();
         }
         assertThat(p.exitValue()).as(signal).isEqualTo(signal.equals("TERM") ? 143 : 130);
@@ -168,7 +95,7 @@ class SignalAndStdinTest {
   void getKeepsThePartialDownloadOnSigtermAndARerunResumesIt() throws Exception {
     int size = 32 << 20;
     Path src = randomFile(dir.resolve("src.bin"), size);
-    int port = freePort();
+    int port = CliProcess.freePort();
     try (NettyCompactServer server = NettyCompactServer.builder().build();
         TcpFaultProxy proxy = TcpFaultProxy.builder(new InetSocketAddress("127.0.0.1", port))
             .fault(Fault.trickle(64 << 10, Duration.ofMillis(10))).start()) {
@@ -177,9 +104,9 @@ class SignalAndStdinTest {
       URI url = URI.create("http://127.0.0.1:" + proxy.port() + "/G/src.bin");
       Path dest = dir.resolve("dest.bin");
       Path state = dir.resolve("state");
-      Process p = bits("get", url.toString(), dest.toString(), "--state-dir", state.toString(), "--progress", "lines").start();
+      Process p = CliProcess.command("get", url.toString(), dest.toString(), "--state-dir", state.toString(), "--progress", "lines").start();
       try {
-        Output out = new Output(p);
+        CliProcess out = new CliProcess(p);
         Pattern line = Pattern.compile("([\\d,]+)/([\\d,]+) bytes");
         out.await(s -> {
           Matcher m = line.matcher(s);
@@ -189,7 +116,7 @@ class SignalAndStdinTest {
           }
           return done >= 8 << 20;
         });
-        signal(p, "TERM");
+        out.signal("TERM");
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(143);
         assertThat(out.all()).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("complete:");
@@ -219,7 +146,7 @@ class SignalAndStdinTest {
   void usersAddWithStandardInputClosedSavesNoUser() throws Exception {
     Path users = dir.resolve("users.txt");
     // '<&-': no file descriptor 0 at all, so the JVM's first opened file takes its place.
-    ProcessBuilder pb = bits();
+    ProcessBuilder pb = CliProcess.command();
     List<String> cmd = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" users add alice --users \"$USERS\" <&-", "sh"));
     cmd.addAll(pb.command());
     pb.command(cmd);
@@ -227,7 +154,7 @@ class SignalAndStdinTest {
     pb.environment().put("USERS", users.toString());
     Process p = pb.start();
     try {
-      Output out = new Output(p);
+      CliProcess out = new CliProcess(p);
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       String printed = out.all();
       assertThat(p.exitValue()).as(printed).isEqualTo(BitsCli.EXIT_USAGE);
@@ -241,12 +168,12 @@ class SignalAndStdinTest {
   @Test
   void usersAddRefusesAnEmptyBitsPassword() throws Exception {
     Path users = dir.resolve("users.txt");
-    ProcessBuilder pb = bits("users", "add", "alice", "--users", users.toString());
+    ProcessBuilder pb = CliProcess.command("users", "add", "alice", "--users", users.toString());
     pb.environment().put("BITS_PASSWORD", "");
     Process p = pb.start();
     try {
       p.getOutputStream().close();
-      Output out = new Output(p);
+      CliProcess out = new CliProcess(p);
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       String printed = out.all();
       assertThat(p.exitValue()).as(printed).isEqualTo(BitsCli.EXIT_USAGE);

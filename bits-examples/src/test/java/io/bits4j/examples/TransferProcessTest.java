@@ -7,21 +7,14 @@ import io.bits4j.UrlGroup;
 import io.bits4j.UrlPrefix;
 import io.bits4j.UserStore;
 import io.bits4j.wsman.WsmanSession;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * beforehand with a bandwidth limit so the download is still running when the test acts.
  */
 class TransferProcessTest {
-  private static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final String PASSWORD = "s3cret-for-process-tests";
 
   @TempDir Path dir;
@@ -49,67 +41,11 @@ class TransferProcessTest {
   private URI clientNode;
   private String group;
 
-  private static ProcessBuilder bits(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), BitsCli.class.getName()));
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true);
-  }
-
-  /** A started process whose merged output a thread collects; {@link #await} polls it with a deadline. */
-  private final class Running {
-    private final Process process;
-    private final StringBuilder text = new StringBuilder();
-
-    Running(ProcessBuilder pb) throws IOException {
-      process = pb.start();
-      processes.add(process);
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            synchronized (text) {
-              text.append(line).append('\n');
-              text.notifyAll();
-            }
-          }
-        } catch (IOException e) {
-          synchronized (text) {
-            text.append(e).append('\n');
-          }
-        }
-      }, "bits-output");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    String await(Predicate<String> until) throws InterruptedException {
-      long end = System.nanoTime() + DEADLINE_NANOS;
-      synchronized (text) {
-        while (!until.test(text.toString())) {
-          long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
-          assertThat(left).as("waiting; output so far:%n%s", text).isPositive();
-          text.wait(left);
-        }
-        return text.toString();
-      }
-    }
-
-    int exitCode() throws InterruptedException {
-      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited; output:%n%s", output()).isTrue();
-      return process.exitValue();
-    }
-
-    String output() {
-      synchronized (text) {
-        return text.toString();
-      }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  /** Starts a process this test stops in its clean-up. */
+  private CliProcess running(ProcessBuilder pb) throws IOException {
+    Process p = pb.start();
+    processes.add(p);
+    return new CliProcess(p);
   }
 
   @BeforeEach
@@ -123,7 +59,7 @@ class TransferProcessTest {
     downloads = Files.createDirectories(dir.resolve("downloads"));
     serverNode = node("--server", "--serve-root", serve.toString());
     clientNode = node("--client", "--state-dir", dir.resolve("state").toString(), "--download-root", downloads.toString());
-    group = "http://127.0.0.1:" + freePort() + "/G";
+    group = "http://127.0.0.1:" + CliProcess.freePort() + "/G";
     try (WsmanSession s = session(serverNode)) {
       UrlGroup g = s.compactServer().createUrlGroup(UrlPrefix.parse(group));
       g.setBandwidthLimit(1 << 20);
@@ -142,7 +78,7 @@ class TransferProcessTest {
         "--tls-key", pem[1].toString(), "--users", users.toString()));
     args.addAll(List.of(roles));
     Matcher m = Pattern.compile("node: (\\S+)").matcher(
-        new Running(bits(args.toArray(new String[0]))).await(s -> s.contains("ready;")));
+        running(CliProcess.command(args.toArray(new String[0]))).await(s -> s.contains("ready;")));
     assertThat(m.find()).isTrue();
     return URI.create(m.group(1));
   }
@@ -152,24 +88,24 @@ class TransferProcessTest {
   }
 
   /** Starts an 8 MiB transfer into the 1 MiB/s group and waits until a tenth of it has arrived. */
-  private Running transferUnderway() throws Exception {
+  private CliProcess transferUnderway() throws Exception {
     Path source = serve.resolve("big.bin");
     byte[] data = new byte[8 << 20];
     new Random(7).nextBytes(data);
     Files.write(source, data);
-    ProcessBuilder pb = bits("transfer", "--server-node", serverNode.toString(), "--client-node", clientNode.toString(),
+    ProcessBuilder pb = CliProcess.command("transfer", "--server-node", serverNode.toString(), "--client-node", clientNode.toString(),
         "--user", "admin", "--password-env", "ADMIN_PW", "--pin", fingerprint, "--progress", "lines",
         "--poll-interval-ms", "200", "--group", group, "--source", source.toString(), "--suffix", "big.bin",
         "--dest", downloads.resolve("big.bin").toString());
     pb.environment().put("ADMIN_PW", PASSWORD);
-    Running transfer = new Running(pb);
+    CliProcess transfer = running(pb);
     transfer.await(s -> s.contains("(10%)"));
     return transfer;
   }
 
   @Test
   void clientNodeKilledMidTransferEndsWithAClearErrorAndNoStackTrace() throws Exception {
-    Running transfer = transferUnderway();
+    CliProcess transfer = transferUnderway();
     Process client = processes.get(1);
     client.destroyForcibly();
     assertThat(transfer.exitCode()).as(transfer.output()).isEqualTo(BitsCli.EXIT_REFUSED);
@@ -187,9 +123,8 @@ class TransferProcessTest {
 
   @Test
   void sigintMidTransferCancelsTheJobAndRemovesTheUrl() throws Exception {
-    Running transfer = transferUnderway();
-    Process kill = new ProcessBuilder("sh", "-c", "kill -INT " + transfer.process.pid()).inheritIO().start();
-    assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    CliProcess transfer = transferUnderway();
+    transfer.signal("INT");
     assertThat(transfer.exitCode()).as(transfer.output()).isEqualTo(130);
     assertThat(transfer.output()).doesNotContain("\tat ");
     try (WsmanSession s = session(serverNode)) {
