@@ -29,7 +29,11 @@ import org.jspecify.annotations.Nullable;
  * first URL group is created and close with their last; routing follows HTTP.SYS ({@code +} over
  * explicit hosts over {@code *}, case-insensitive paths). Plain HTTP uses zero-copy file
  * regions (native epoll when it loads), TLS uses chunked reads with OpenSSL when
- * netty-tcnative loads and the JDK otherwise.
+ * netty-tcnative loads and the JDK otherwise. Both natives are optional dependencies: add
+ * {@code netty-transport-native-epoll} (classifier {@code linux-x86_64}) and {@code
+ * netty-tcnative-boringssl-static} to use them; on the module path they are used only when
+ * resolved (required by your module, or {@code --add-modules ALL-MODULE-PATH}); {@link
+ * #isNativeTransport()} and {@link #tlsImplementation()} say what runs.
  *
  * <pre>{@code
  * try (NettyCompactServer server = NettyCompactServer.builder().build()) {
