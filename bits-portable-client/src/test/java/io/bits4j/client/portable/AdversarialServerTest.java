@@ -7,25 +7,13 @@ import io.bits4j.Hresult;
 import io.bits4j.JobSpec;
 import io.bits4j.JobState;
 import io.bits4j.testkit.ManualClock;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -80,7 +68,7 @@ class AdversarialServerTest {
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
 
   /** The first byte a GET asks for (0 without a Range header). */
-  private static long from(ScriptServer.Request r) {
+  private static long from(TestServer.Request r) {
     String range = r.header("range");
     if (range == null) {
       return 0;
@@ -418,121 +406,5 @@ class AdversarialServerTest {
     TestFiles.await("error", Duration.ofSeconds(10), () -> job.state() == JobState.ERROR || server.gets() > 200);
     assertThat(job.state()).isEqualTo(JobState.ERROR);
     assertThat(dest).doesNotExist();
-  }
-
-  // ---------------------------------------------------------------- the server
-
-  /** A raw HTTP/1.1 server on loopback whose answers a test scripts per request. */
-  static final class ScriptServer implements AutoCloseable {
-    record Request(String method, String target, Map<String, String> headers) {
-      String header(String name) {
-        return headers.get(name.toLowerCase(Locale.ROOT));
-      }
-    }
-
-    interface Handler {
-      /** Writes the answer; false closes the connection. */
-      boolean handle(Request req, OutputStream out) throws IOException;
-    }
-
-    private final ServerSocket socket;
-    private final List<Socket> open = new CopyOnWriteArrayList<>();
-    final List<Request> requests = new CopyOnWriteArrayList<>();
-    volatile Handler handler;
-    private volatile boolean closed;
-
-    ScriptServer() throws IOException {
-      socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      Thread t = new Thread(this::accept, "script-server");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    URI uri(String path) {
-      return URI.create("http://127.0.0.1:" + socket.getLocalPort() + path);
-    }
-
-    List<Request> getRequests() {
-      return requests.stream().filter(r -> r.method().equals("GET")).toList();
-    }
-
-    int gets() {
-      return getRequests().size();
-    }
-
-    static void write(OutputStream out, String s) throws IOException {
-      out.write(s.getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-    }
-
-    private void accept() {
-      while (!closed) {
-        try {
-          Socket s = socket.accept();
-          open.add(s);
-          Thread t = new Thread(() -> serve(s), "script-server-conn");
-          t.setDaemon(true);
-          t.start();
-        } catch (IOException e) {
-          return;
-        }
-      }
-    }
-
-    private void serve(Socket s) {
-      try (s) {
-        InputStream in = new BufferedInputStream(s.getInputStream());
-        OutputStream out = new BufferedOutputStream(s.getOutputStream(), 65536);
-        while (!closed) {
-          String line = readLine(in);
-          if (line == null || line.isEmpty()) {
-            return;
-          }
-          String[] parts = line.split(" ");
-          Map<String, String> headers = new TreeMap<>();
-          String h;
-          while ((h = readLine(in)) != null && !h.isEmpty()) {
-            int c = h.indexOf(':');
-            headers.put(h.substring(0, c).strip().toLowerCase(Locale.ROOT), h.substring(c + 1).strip());
-          }
-          Request req = new Request(parts[0], parts[1], headers);
-          requests.add(req);
-          if (!handler.handle(req, out)) {
-            return;
-          }
-        }
-      } catch (IOException e) {
-        // connection over
-      } finally {
-        open.remove(s);
-      }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-      StringBuilder sb = new StringBuilder();
-      while (true) {
-        int c = in.read();
-        if (c < 0) {
-          return sb.length() == 0 ? null : sb.toString();
-        }
-        if (c == '\n') {
-          int n = sb.length();
-          if (n > 0 && sb.charAt(n - 1) == '\r') {
-            sb.setLength(n - 1);
-          }
-          return sb.toString();
-        }
-        sb.append((char) c);
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      closed = true;
-      socket.close();
-      for (Socket s : open) {
-        s.close();
-      }
-    }
   }
 }

@@ -14,7 +14,6 @@ import io.bits4j.JobError;
 import io.bits4j.JobSpec;
 import io.bits4j.JobState;
 import io.bits4j.ProxySettings;
-import io.bits4j.client.portable.AdversarialServerTest.ScriptServer;
 import io.bits4j.testkit.ManualClock;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,13 +71,13 @@ class AuthRedirectTlsTest {
   }
 
   /** Serves a five-byte file. */
-  private static boolean file(ScriptServer.Request r, OutputStream out) throws IOException {
+  private static boolean file(TestServer.Request r, OutputStream out) throws IOException {
     ScriptServer.write(out, FILE_HEAD + (r.method().equals("GET") ? "hello" : ""));
     return true;
   }
 
   /** Asks for Basic credentials until a request carries some, then serves the file. */
-  private static boolean basicProtected(ScriptServer.Request r, OutputStream out) throws IOException {
+  private static boolean basicProtected(TestServer.Request r, OutputStream out) throws IOException {
     if (r.header("authorization") == null) {
       ScriptServer.write(out, "HTTP/1.1 401 No\r\nWWW-Authenticate: Basic realm=\"a\"\r\nContent-Length: 0\r\n\r\n");
       return true;

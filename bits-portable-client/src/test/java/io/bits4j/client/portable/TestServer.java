@@ -196,18 +196,10 @@ final class TestServer implements AutoCloseable {
       InputStream in = new BufferedInputStream(s.getInputStream());
       OutputStream out = new BufferedOutputStream(s.getOutputStream(), 65536);
       while (true) {
-        String line = readLine(in);
-        if (line == null || line.isEmpty()) {
+        Request req = readRequest(in);
+        if (req == null) {
           return;
         }
-        String[] parts = line.split(" ");
-        Map<String, String> headers = new TreeMap<>();
-        String h;
-        while ((h = readLine(in)) != null && !h.isEmpty()) {
-          int c = h.indexOf(':');
-          headers.put(h.substring(0, c).strip().toLowerCase(Locale.ROOT), h.substring(c + 1).strip());
-        }
-        Request req = new Request(parts[0], parts[1], headers);
         requests.add(req);
         if (!handle(req, out)) {
           return;
@@ -353,6 +345,22 @@ final class TestServer implements AutoCloseable {
   private static void write(OutputStream out, String s) throws IOException {
     out.write(s.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
+  }
+
+  /** Reads a request head (its line and header fields); null at the end of the connection. */
+  static Request readRequest(InputStream in) throws IOException {
+    String line = readLine(in);
+    if (line == null || line.isEmpty()) {
+      return null;
+    }
+    String[] parts = line.split(" ");
+    Map<String, String> headers = new TreeMap<>();
+    String h;
+    while ((h = readLine(in)) != null && !h.isEmpty()) {
+      int c = h.indexOf(':');
+      headers.put(h.substring(0, c).strip().toLowerCase(Locale.ROOT), h.substring(c + 1).strip());
+    }
+    return new Request(parts[0], parts[1], headers);
   }
 
   private static String readLine(InputStream in) throws IOException {
