@@ -14,6 +14,11 @@ import java.nio.file.Path;
  * }</pre>
  *
  * <p>A value-like handle: it stays valid after removal (then {@link #remove()} returns false).
+ *
+ * <p>The source is read on every request, never copied: to publish a new version, rename a
+ * complete new file over it ({@code Files.move(next, source, ATOMIC_MOVE, REPLACE_EXISTING)}).
+ * A source written in place while it is being served may make a server cut the responses reading
+ * it (bits4j's compact server does), but it cannot always tell.
  */
 public interface HostedFile {
   /** The group's prefix. */

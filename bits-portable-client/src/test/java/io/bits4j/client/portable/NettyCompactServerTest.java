@@ -84,6 +84,29 @@ class NettyCompactServerTest {
   }
 
   @Test
+  void aFileWrittenInPlaceMidTransferArrivesAsTheNewVersionWhole() throws Exception {
+    long size = 40_000_000;
+    Path src = TestFiles.generate(tmp.resolve("src.bin"), size, 80);
+    int port = External.freePort();
+    try (NettyCompactServer server = NettyCompactServer.builder().build();
+        PortableBitsClient c = PortableBitsClient.builder().stateDirectory(tmp.resolve("s"))
+            .bandwidthLimit(32_000_000).build()) {
+      UrlGroup g = server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/Carmine"));
+      HostedFile f = g.host("file.bin", src, AccessPolicy.NONE);
+      Path dest = tmp.resolve("out.bin");
+      ClientJob job = c.createJob(JobSpec.builder("in-place").addFile(f.url("127.0.0.1"), dest).start(true).build());
+      TestFiles.await("progress", Duration.ofSeconds(20), () -> job.progress().bytesTransferred() > 1_000_000);
+      // rewritten in place while the response is under way, as a copy over it does: same inode and size
+      java.nio.file.attribute.FileTime was = Files.getLastModifiedTime(src);
+      TestFiles.generate(src, size, 81);
+      Files.setLastModifiedTime(src, java.nio.file.attribute.FileTime.fromMillis(was.toMillis() + 10_000));
+      assertThat(settle(job)).isEqualTo(JobState.TRANSFERRED);
+      job.complete();
+      assertThat(TestFiles.sha256(dest)).as("the new version, never a mix").isEqualTo(TestFiles.sha256(src));
+    }
+  }
+
+  @Test
   void digestAuthenticationOverHttp() throws Exception {
     Path src = TestFiles.generate(tmp.resolve("src.bin"), 2_000_000, 72);
     UserStore users = UserStore.inMemory();

@@ -412,7 +412,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       // the common case: zero-copy regions holding the descriptor (native sendfile with epoll)
       if (s.length() > SENDFILE_CHUNK) {
         streaming = true; // requests read meanwhile wait (and stop reading) as behind a busy response
-        sendChain(ctx, opened.file(), s.offset(), s.length(),
+        sendChain(ctx, g, opened.file(), s.offset(), s.length(),
             f -> finish(ctx, ex, g, plan.status(), plan.ranges(), bytes, f));
         if (!ex.keepAlive) {
           closing = true;
@@ -455,9 +455,13 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
    * the first is written on the event loop's next turn after the one before it has gone out, so
    * the loop polls its other connections in between (written from the completion listener, the
    * next region would go out in the same flush, and Netty's re-queued flushes would keep the loop
-   * in its task queue for up to a second). Takes over the caller's reference to {@code file}.
+   * in its task queue for up to a second). Before each region after the first: a file written in
+   * place since the response began cuts the connection (the client must not get a mix of two
+   * versions; it resumes with {@code If-Range} and gets the new one whole), and a bandwidth limit
+   * set on the group since then takes over the rest, read in chunks through its bucket. Takes
+   * over the caller's reference to {@code file}.
    */
-  private void sendChain(ChannelHandlerContext ctx, SharedFile file, long offset, long length,
+  private void sendChain(ChannelHandlerContext ctx, GroupImpl g, SharedFile file, long offset, long length,
       Consumer<ChannelFuture> finish) {
     long n = Math.min(SENDFILE_CHUNK, length);
     if (n == length) {
@@ -481,10 +485,15 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
           }
           chainFile = null;
           chainFinish = null;
-          if (ctx.channel().isActive()) {
-            sendChain(ctx, file, offset + n, length - n, finish);
-          } else {
+          if (!ctx.channel().isActive() || !stillTheVersionPlanned(file)) {
             abandonChain(ctx, file, finish);
+          } else if (g.bucket() != null) {
+            ChannelFuture rest = ctx.writeAndFlush(new SliceInput(file, offset + n, length - n, TLS_CHUNK, g::bucket,
+                chunkedWriter(ctx)));
+            file.release(); // the slice holds its own reference
+            endChain(ctx, finish, rest);
+          } else {
+            sendChain(ctx, g, file, offset + n, length - n, finish);
           }
         }, 0, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
@@ -493,6 +502,15 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         abandonChain(ctx, file, finish); // the server is closing
       }
     });
+  }
+
+  private static boolean stillTheVersionPlanned(SharedFile file) {
+    try {
+      file.requireNotWrittenInPlace();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** A chain that cannot go on: the connection is closed and the response ends as aborted. */

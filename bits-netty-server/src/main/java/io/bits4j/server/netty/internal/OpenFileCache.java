@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,9 +17,11 @@ import org.jspecify.annotations.Nullable;
  * One hosted file's open descriptor and validators, reused by requests while a {@code stat} of
  * the path still shows the same file (same inode, size and modification time). A request then
  * costs one {@code stat} instead of {@code stat}, {@code open}, {@code stat}, {@code fstat} and
- * {@code close}. A file replaced on disk is opened anew (its old descriptor closes when the last
- * response using it ends), so a response's validators and bytes always come from one version; a
- * file deleted on disk drops the descriptor. A descriptor nobody asked for in a while, or whose
+ * {@code close}. A file replaced on disk (a new file renamed over it) is opened anew, its old
+ * descriptor closing when the last response using it ends, so a response's validators and bytes
+ * come from one version; a file written in place is opened anew too, and the responses still
+ * reading the old version see the change ({@link SharedFile#writtenInPlace}) and cut their
+ * connections. A file deleted on disk drops the descriptor. A descriptor nobody asked for in a while, or whose
  * file was deleted or replaced since, is dropped by {@link #sweep} (so a deleted file's space is
  * not held until its URL is requested again). Lock-free: a reference-counted {@link SharedFile}
  * swapped atomically; thread-safe.
@@ -29,11 +30,9 @@ final class OpenFileCache {
   /** What a request gets: a reference it must release, and the validators of that file. */
   record Acquired(SharedFile file, RangeEngine.Representation rep) {}
 
-  private record Entry(SharedFile file, RangeEngine.Representation rep, long size, FileTime modified,
-      @Nullable Object key) {
+  private record Entry(SharedFile file, RangeEngine.Representation rep) {
     boolean sameFile(BasicFileAttributes a) {
-      return a.isRegularFile() && a.size() == size && a.lastModifiedTime().equals(modified)
-          && Objects.equals(a.fileKey(), key);
+      return file.isVersion(a);
     }
   }
 
@@ -158,7 +157,7 @@ final class OpenFileCache {
         RangeEngine.Representation rep =
             new RangeEngine.Representation(size, Math.floorDiv(mtimeNanos, 1_000_000_000L), etag);
         ok = true;
-        return new Entry(new SharedFile(ch, size), rep, size, after.lastModifiedTime(), after.fileKey());
+        return new Entry(new SharedFile(ch, path, after), rep);
       } finally {
         if (!ok) {
           ch.close();

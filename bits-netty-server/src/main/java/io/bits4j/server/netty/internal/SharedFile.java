@@ -4,19 +4,84 @@ import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One opened hosted file shared by the body segments of one response: closed when the last
- * segment releases it. Reference-counted (Netty); thread-safe.
+ * One opened version of a hosted file, shared by the responses that read it: the descriptor
+ * closes when the last of them releases it. It remembers what {@code stat} showed when it was
+ * opened (size, modification time, file key), from which the response validators derive.
+ * Reference-counted (Netty); thread-safe.
  */
 final class SharedFile extends AbstractReferenceCounted {
-  final FileChannel channel;
-  /** The size the response was planned for; reading beyond what the file now holds is an error. */
-  final long plannedSize;
+  /**
+   * How often (in bytes read) and after its last byte a copying reader of a slice (TLS, bandwidth
+   * limits, multi-range) checks that the file is not being written in place: its bytes are
+   * copies, so a file unchanged after the last read means that every byte sent came from the
+   * version the response planned.
+   */
+  static final long CHECK_EVERY = 2L << 20;
 
-  SharedFile(FileChannel channel, long plannedSize) {
+  final FileChannel channel;
+  private final Path path;
+  private final long size;
+  private final FileTime modified;
+  private final @Nullable Object key;
+
+  /** {@code opened}: the attributes the path showed when {@code channel} was opened. */
+  SharedFile(FileChannel channel, Path path, BasicFileAttributes opened) {
     this.channel = channel;
-    this.plannedSize = plannedSize;
+    this.path = path;
+    this.size = opened.size();
+    this.modified = opened.lastModifiedTime();
+    this.key = opened.fileKey();
+  }
+
+  /** The size the file had when opened: the size every response of this version plans for. */
+  long size() {
+    return size;
+  }
+
+  /** True if {@code a} (a {@code stat} of the path) shows this very version: same file, size and time. */
+  boolean isVersion(BasicFileAttributes a) {
+    return a.isRegularFile() && a.size() == size && a.lastModifiedTime().equals(modified)
+        && Objects.equals(a.fileKey(), key);
+  }
+
+  /**
+   * True if the path still names this file (same file key) but its size or modification time has
+   * changed since it was opened: it is being written in place, so the bytes read from now on may
+   * belong to another version than those already sent. A file replaced by another (renamed over
+   * it) or deleted is not written in place: this descriptor still reads the version it opened.
+   * Sees what the file system's timestamps show (a rewrite of the same size within one timestamp
+   * tick goes unseen); one {@code stat}.
+   */
+  boolean writtenInPlace() {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (IOException gone) {
+      return false;
+    }
+    return Objects.equals(a.fileKey(), key) && !isVersion(a);
+  }
+
+  /**
+   * Fails if the file is being {@linkplain #writtenInPlace() written in place}, with a warning in
+   * the log: the response reading it must end by closing its connection.
+   *
+   * @throws IOException if it is
+   */
+  void requireNotWrittenInPlace() throws IOException {
+    if (writtenInPlace()) {
+      ServerCore.LOG.warn("hosted file {} was written in place during a response: connection closed"
+          + " (replace hosted files by renaming a complete new file over them)", path);
+      throw new IOException("hosted file written in place during the response: " + path);
+    }
   }
 
   @Override

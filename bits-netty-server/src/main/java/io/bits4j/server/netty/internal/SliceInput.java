@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * reserves each chunk there and, until the chunk's turn comes, schedules {@link
  * ChunkedWriteHandler#resumeTransfer()} for later. The bucket is looked up for every chunk, so
  * a limit set, changed or removed applies to the responses under way. A file that ends early
- * fails with {@link EOFException} (the connection is then closed).
+ * fails with {@link EOFException}, one written in place during the response (looked for every {@link
+ * SharedFile#CHECK_EVERY} bytes and after the last chunk) with an {@link IOException}: the connection is
+ * then closed, so the client never gets a mix of two versions under one validator.
  */
 final class SliceInput implements ChunkedInput<ByteBuf> {
   /** The largest chunk a bandwidth-limited response reads (and sends) at once. */
@@ -113,7 +115,11 @@ final class SliceInput implements ChunkedInput<ByteBuf> {
         read += n;
       }
       buf.writerIndex(buf.writerIndex() + read);
+      long before = offset;
       offset += read;
+      if (offset >= count || before / SharedFile.CHECK_EVERY != offset / SharedFile.CHECK_EVERY) {
+        file.requireNotWrittenInPlace();
+      }
       ok = true;
       return buf;
     } finally {

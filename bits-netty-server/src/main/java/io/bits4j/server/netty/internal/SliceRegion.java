@@ -3,13 +3,18 @@ package io.bits4j.server.netty.internal;
 import io.netty.channel.FileRegion;
 import io.netty.util.AbstractReferenceCounted;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 
 /**
- * A zero-copy slice of a {@link SharedFile} ({@code sendfile} on plain HTTP). Unlike Netty's
- * {@code DefaultFileRegion} it does not own the file, so several slices of one multipart answer
- * share one descriptor. A file that shrank below the slice fails the write with an {@link
- * IOException} (the connection is then closed): never a short body under a promised length.
+ * A slice of a {@link SharedFile} for plain HTTP, moved by {@link FileChannel#transferTo}: {@code
+ * sendfile} when the transport hands it a JDK socket channel (NIO), the JDK's copy loop through a
+ * small buffer otherwise (epoll's channel wrapper). Unlike Netty's {@code DefaultFileRegion} it
+ * does not own the file, so several slices of one multipart answer share one descriptor. A file
+ * that shrank below the slice, or that is {@linkplain SharedFile#writtenInPlace() written in
+ * place} (looked for every {@link SharedFile#CHECK_EVERY} bytes and after the last), fails the
+ * write with an {@link IOException} (the connection is then closed): never a short body under a
+ * promised length, never two versions under one validator.
  */
 final class SliceRegion extends AbstractReferenceCounted implements FileRegion {
   /**
@@ -63,7 +68,11 @@ final class SliceRegion extends AbstractReferenceCounted implements FileRegion {
     }
     long written = file.channel.transferTo(position + pos, Math.min(remaining, MAX_PER_CALL), target);
     if (written > 0) {
+      long before = transferred;
       transferred += written;
+      if (transferred >= count || before / SharedFile.CHECK_EVERY != transferred / SharedFile.CHECK_EVERY) {
+        file.requireNotWrittenInPlace();
+      }
     } else if (written == 0 && file.channel.size() < position + count) {
       throw new IOException("hosted file shrank during the response: now " + file.channel.size()
           + " bytes, needed " + (position + count));
