@@ -41,11 +41,6 @@ final class SharedFile extends AbstractReferenceCounted {
     this.key = opened.fileKey();
   }
 
-  /** The size the file had when opened: the size every response of this version plans for. */
-  long size() {
-    return size;
-  }
-
   /** True if {@code a} (a {@code stat} of the path) shows this very version: same file, size and time. */
   boolean isVersion(BasicFileAttributes a) {
     return a.isRegularFile() && a.size() == size && a.lastModifiedTime().equals(modified)
