@@ -246,7 +246,10 @@ public final class FakeBitsClient implements BitsClient {
     return capabilities;
   }
 
-  /** Stops driving jobs (they keep their state); idempotent. */
+  /**
+   * Stops driving jobs (they keep their state and can still be read, but every change then throws
+   * BG_E_INVALID_STATE, as the portable client's jobs do); idempotent.
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -672,6 +675,7 @@ public final class FakeBitsClient implements BitsClient {
             settle();
           } else {
             stalled = false;
+            noProgressSince = null; // a resumed job gets a fresh no-progress period, as in the portable client
             toState(JobState.QUEUED);
             modified();
             scheduleTick(tick);
@@ -708,7 +712,8 @@ public final class FakeBitsClient implements BitsClient {
           try {
             Files.move(f.temp, f.local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
           } catch (IOException e) {
-            throw new BitsException(Hresult.E_ACCESSDENIED, ErrorContext.LOCAL_FILE,
+            int hr = e instanceof java.nio.file.NoSuchFileException ? ERROR_PATH_NOT_FOUND : Hresult.E_ACCESSDENIED;
+            throw new BitsException(hr, ErrorContext.LOCAL_FILE,
                 "cannot move " + f.temp + " to " + f.local + ": " + e, e);
           }
           f.renamed = true;
@@ -763,6 +768,10 @@ public final class FakeBitsClient implements BitsClient {
     private void checkNotFinal(String op) {
       if (state.isFinal()) {
         throw new BitsException(Hresult.BG_E_INVALID_STATE, op + " on job " + id + " in state " + state);
+      }
+      if (isClosed()) {
+        // as the portable client: nothing drives (or would persist) a change after close()
+        throw new BitsException(Hresult.BG_E_INVALID_STATE, op + " on job " + id + ": the client is closed");
       }
     }
 

@@ -38,8 +38,9 @@ import java.util.stream.Collectors;
  * missing source (E_FILE_NOT_FOUND) and a source that is not a readable regular file
  * (E_ACCESSDENIED); every operation on a deleted group throws E_NOT_FOUND; bandwidth limits are
  * checked with {@link UrlGroup#checkBandwidthLimit}; Negotiate and NTLM are refused with
- * E_NOTIMPL, as bits4j's server does; client-certificate and other groups cannot share a port
- * (E_INVALIDARG). {@link #setSslCertificate(int, TlsIdentity)} records a binding in store {@code
+ * E_NOTIMPL, as bits4j's server does (disabling them is accepted); client-certificate and other
+ * groups cannot share a port, client certificates need an https group, and one port serves either
+ * http or https (E_INVALIDARG). {@link #setSslCertificate(int, TlsIdentity)} records a binding in store {@code
  * MY}; the store form finds thumbprints registered with {@link #addStoreCertificate}.
  *
  * <p>For tests: every operation is recorded ({@link #operations()}); failures can be scripted per
@@ -250,6 +251,14 @@ public final class FakeCompactServer implements CompactServer {
       if (existing != null) {
         return existing;
       }
+      Optional<Group> otherScheme = groups.values().stream()
+          .filter(g -> g.prefix.port() == prefix.port() && g.prefix.isSecure() != prefix.isSecure())
+          .findFirst();
+      if (otherScheme.isPresent()) {
+        throw fail(new BitsException(Hresult.E_INVALIDARG, "port " + prefix.port() + " already serves "
+            + otherScheme.get().prefix.scheme() + " (" + otherScheme.get().prefix
+            + "); one port cannot serve both http and https"));
+      }
       boolean clientCertPort = groups.values().stream()
           .anyMatch(g -> g.prefix.port() == prefix.port() && g.schemes.contains(AuthScheme.CLIENT_CERTIFICATE));
       if (clientCertPort) {
@@ -459,7 +468,7 @@ public final class FakeCompactServer implements CompactServer {
         if (!Files.isRegularFile(source) || !Files.isReadable(source)) {
           throw fail(new BitsException(Hresult.E_ACCESSDENIED, "not a readable regular file: " + source));
         }
-        Hosted h = new Hosted(this, suffix, source.toAbsolutePath(), access);
+        Hosted h = new Hosted(this, suffix, source.toAbsolutePath().normalize(), access);
         files.put(key(suffix), h);
         return h;
       }
@@ -499,7 +508,13 @@ public final class FakeCompactServer implements CompactServer {
         checkLive();
         record(Op.SET_AUTHENTICATION, "setAuthentication " + prefix + " " + scheme + " " + enabled);
         if (scheme == AuthScheme.NEGOTIATE || scheme == AuthScheme.NTLM) {
-          throw fail(new BitsException(Hresult.E_NOTIMPL, scheme + " authentication is Windows-only"));
+          if (enabled) {
+            throw fail(new BitsException(Hresult.E_NOTIMPL, scheme + " authentication is Windows-only"));
+          }
+          return; // never on: disabling it changes nothing, as on bits4j's server
+        }
+        if (scheme == AuthScheme.CLIENT_CERTIFICATE && enabled && !prefix.isSecure()) {
+          throw fail(new BitsException(Hresult.E_INVALIDARG, "client certificates need an https URL group: " + prefix));
         }
         if (scheme == AuthScheme.CLIENT_CERTIFICATE && enabled != schemes.contains(scheme)) {
           boolean sharedPort = groups.values().stream()

@@ -339,4 +339,50 @@ class FakeBitsClientTest {
     assertThat(late.state()).isEqualTo(JobState.ERROR);
     assertThat(late.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(404));
   }
+
+  // ---- fidelity with PortableBitsClient (Engine.resume, Engine.checkNotFinal) ----
+
+  @Test
+  void resumeFromErrorRestartsTheNoProgressTimer() {
+    // bits-spec 4.2: ERROR --(fix + Resume)--> QUEUED, and TRANSIENT_ERROR is retried until
+    // NoProgressTimeout passes without progress (4.4). The portable client starts that period
+    // afresh on resume(); the fake kept the old start, so the first transient error after a
+    // resume went straight back to ERROR.
+    client.script(URL, FakeJobScript.of(connectionClosed(), connectionClosed(), connectionClosed(), progress(1000)));
+    ClientJob j = client.createJob(JobSpec.builder("j").addFile(URL, tmp.resolve("d.bin"))
+        .minimumRetryDelay(Duration.ofSeconds(5)).noProgressTimeout(Duration.ofSeconds(8)).start(true).build());
+    tick(); // transient error at t=1
+    assertThat(j.state()).isEqualTo(JobState.TRANSIENT_ERROR);
+    clock.advance(Duration.ofSeconds(6)); // retry at t=6, second transient error at t=7
+    assertThat(j.state()).isEqualTo(JobState.TRANSIENT_ERROR);
+    clock.advance(Duration.ofSeconds(3)); // no progress since t=1: ERROR at t=9
+    assertThat(j.state()).isEqualTo(JobState.ERROR);
+
+    clock.advance(Duration.ofMinutes(10));
+    j.resume();
+    tick(); // third transient error: a fresh period, so retried
+    assertThat(j.state()).isEqualTo(JobState.TRANSIENT_ERROR);
+    clock.advance(Duration.ofSeconds(6)); // retry, then the progress completes the file
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.TRANSFERRED);
+  }
+
+  @Test
+  void jobsRefuseChangesOnceTheClientIsClosed() {
+    ClientJob j = client.createJob(JobSpec.builder("j").addFile(URL, tmp.resolve("d.bin")).build());
+    client.close();
+    // accessors still answer
+    assertThat(j.state()).isEqualTo(JobState.SUSPENDED);
+    assertThat(client.findJob(j.id())).isPresent();
+    // PortableBitsClient refuses every change after close() with BG_E_INVALID_STATE (nothing
+    // would drive or persist it); the fake accepted them
+    List<Runnable> ops = List.of(j::resume, j::suspend, j::cancel, () -> j.complete(),
+        () -> j.setDisplayName("x"), () -> j.setPriority(io.bits4j.JobPriority.LOW),
+        () -> j.addFile(URL2, tmp.resolve("e.bin")), () -> j.setCredentials(Credentials.basic("a", "b")));
+    for (Runnable op : ops) {
+      assertThatThrownBy(op::run).isInstanceOfSatisfying(BitsException.class,
+          e -> assertThat(Hresult.hex(e.hresult())).isEqualTo(Hresult.hex(Hresult.BG_E_INVALID_STATE)));
+    }
+    assertThat(j.state()).isEqualTo(JobState.SUSPENDED);
+  }
 }

@@ -371,6 +371,79 @@ public abstract class BitsClientContract {
   }
 
   @Test
+  public void resumingATransferredJobChangesNothing() throws IOException {
+    Path dest = destination("a.bin");
+    ClientJob j = create(spec("resume-transferred").addFile(urlOfTestFile(), dest).start(true).build());
+    assertEquals(JobState.TRANSFERRED, awaitOutcome(j));
+    j.resume();
+    assertEquals(JobState.TRANSFERRED, j.state());
+    assertEquals(CompleteStatus.COMPLETE, j.complete());
+    assertArrayEquals(testFileBytes(), Files.readAllBytes(dest));
+  }
+
+  @Test
+  public void aTransferredJobSuspendedAndResumedIsTransferredAgain() throws IOException {
+    assumeTrue(client.capabilities().contains(ClientCapability.SUSPEND), "no suspend()");
+    Path dest = destination("a.bin");
+    ClientJob j = create(spec("suspend-transferred").addFile(urlOfTestFile(), dest).start(true).build());
+    assertEquals(JobState.TRANSFERRED, awaitOutcome(j));
+    j.suspend();
+    assertEquals(JobState.SUSPENDED, j.state(), "any non-final state -> SUSPENDED (bits-spec 4.2)");
+    assertFalse(j.outcome().toCompletableFuture().isDone(), "a suspended job has not settled");
+    j.resume();
+    assertEquals(JobState.TRANSFERRED, awaitOutcome(j));
+    assertEquals(CompleteStatus.COMPLETE, j.complete());
+    assertArrayEquals(testFileBytes(), Files.readAllBytes(dest));
+  }
+
+  @Test
+  public void fileAddedToATransferredJobIsTransferredOnResume() throws IOException {
+    Path first = destination("a.bin");
+    Path second = destination("b.bin");
+    ClientJob j = create(spec("add-after").addFile(urlOfTestFile(), first).start(true).build());
+    assertEquals(JobState.TRANSFERRED, awaitOutcome(j));
+    j.addFile(urlOfTestFile(), second);
+    assertEquals(2, j.files().size());
+    assertEquals(1, j.progress().filesTransferred());
+    j.resume();
+    assertEquals(JobState.TRANSFERRED, awaitOutcome(j), "TRANSFERRED -> AddFile + Resume -> QUEUED (bits-spec 4.2)");
+    assertEquals(2, j.progress().filesTransferred());
+    assertEquals(CompleteStatus.COMPLETE, j.complete());
+    assertArrayEquals(testFileBytes(), Files.readAllBytes(first));
+    assertArrayEquals(testFileBytes(), Files.readAllBytes(second));
+  }
+
+  @Test
+  public void missingDestinationFolderIsALocalFileError() throws IOException {
+    Path dest = destination("a.bin").resolveSibling("no-such-folder").resolve("a.bin");
+    ClientJob j = create(spec("no-folder").addFile(urlOfTestFile(), dest).build());
+    j.resume();
+    assertEquals(JobState.ERROR, awaitOutcome(j));
+    JobError e = j.error().orElseGet(() -> fail("ERROR without error()"));
+    assertEquals(ErrorContext.LOCAL_FILE, e.context());
+    assertEquals(Hresult.hex(Hresult.E_PATH_NOT_FOUND), Hresult.hex(e.hresult()));
+  }
+
+  @Test
+  public void completeThatCannotMoveAFileKeepsTheJob() throws IOException {
+    Path dest = destination("a.bin");
+    ClientJob j = create(spec("cannot-move").addFile(urlOfTestFile(), dest).start(true).build());
+    assertEquals(JobState.TRANSFERRED, awaitOutcome(j));
+    for (Path p : filesIn(dest.getParent())) {
+      Files.delete(p);
+    }
+    Files.delete(dest.getParent()); // the temporary file and the folder are gone
+    BitsException e = assertThrows(BitsException.class, j::complete);
+    assertEquals(Hresult.hex(Hresult.E_PATH_NOT_FOUND), Hresult.hex(e.hresult()), () -> "HRESULT of " + e);
+    // LOCAL_FILE; a remote client gets only the WMI ReturnValue (an HRESULT, bits-spec 3.1)
+    assertTrue(e.context() == ErrorContext.LOCAL_FILE || e.context() == ErrorContext.NONE, () -> "context of " + e);
+    assertEquals(JobState.TRANSFERRED, j.state(), "a failed complete() leaves the job as it was");
+    assertTrue(client.findJob(j.id()).isPresent());
+    j.cancel();
+    assertEquals(JobState.CANCELLED, j.state());
+  }
+
+  @Test
   public void missingFileIsAFatalError() throws IOException {
     Optional<URI> missing = urlOfMissingFile();
     assumeTrue(missing.isPresent(), "no URL of a missing file");

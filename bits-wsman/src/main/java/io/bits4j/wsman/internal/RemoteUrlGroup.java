@@ -59,6 +59,9 @@ public final class RemoteUrlGroup implements UrlGroup {
 
   @Override
   public HostedFile host(String suffix, Path source, AccessPolicy access) {
+    if (deleted) { // a deleted group refuses everything with E_NOT_FOUND, before looking at arguments
+      throw new BitsException(Hresult.E_NOT_FOUND, "URL group " + prefix + " was deleted");
+    }
     UrlPrefix.checkSuffix(suffix);
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("UrlSuffix", suffix);
@@ -67,7 +70,7 @@ public final class RemoteUrlGroup implements UrlGroup {
     // WMI's CreateUrl re-creates a missing group; a UrlGroup handle must not (the option is
     // a bits4j extension, ignored by Windows)
     invoke("CreateUrl", Map.of(NodeService.OPTION_EXISTING_GROUP, "true"), p);
-    return new RemoteHostedFile(this, suffix, source, access);
+    return new RemoteHostedFile(this, suffix, source.normalize(), access); // a node path: lexical only
   }
 
   @Override
@@ -182,6 +185,9 @@ public final class RemoteUrlGroup implements UrlGroup {
 
   @Override
   public void setBandwidthLimit(long bytesPerSecond) {
+    if (deleted) { // E_NOT_FOUND before looking at the value, as every implementation
+      throw new BitsException(Hresult.E_NOT_FOUND, "URL group " + prefix + " was deleted");
+    }
     setProperty("BandwidthLimit", UrlGroup.checkBandwidthLimit(bytesPerSecond));
   }
 

@@ -67,9 +67,11 @@ public final class GroupImpl implements UrlGroup {
 
   @Override
   public HostedFile host(String suffix, Path source, AccessPolicy access) {
-    UrlPrefix.checkSuffix(suffix);
+    Objects.requireNonNull(suffix, "suffix");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(access, "access");
+    checkLive(); // a deleted group refuses everything with E_NOT_FOUND, before looking at arguments
+    UrlPrefix.checkSuffix(suffix);
     Path abs = source.toAbsolutePath().normalize();
     checkReadable(abs);
     synchronized (core.lock) {
@@ -157,11 +159,11 @@ public final class GroupImpl implements UrlGroup {
   public void setAuthentication(AuthScheme scheme, boolean enabled) {
     Objects.requireNonNull(scheme, "scheme");
     if (scheme == AuthScheme.NEGOTIATE || scheme == AuthScheme.NTLM) {
+      checkLive();
       if (enabled) {
         throw new BitsException(Hresult.E_NOTIMPL,
             scheme + " authentication needs Windows; bits4j's server offers BASIC, DIGEST and CLIENT_CERTIFICATE");
       }
-      checkLive();
       return;
     }
     synchronized (core.lock) {
@@ -225,6 +227,7 @@ public final class GroupImpl implements UrlGroup {
 
   @Override
   public void setBandwidthLimit(long bytesPerSecond) {
+    checkLive();
     UrlGroup.checkBandwidthLimit(bytesPerSecond);
     synchronized (core.lock) {
       checkLive();
