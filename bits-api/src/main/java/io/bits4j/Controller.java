@@ -28,6 +28,14 @@ import org.jspecify.annotations.Nullable;
  *       TransferReport} without hiding the outcome.
  * </ol>
  *
+ * <p>Lost replies: a remote call that fails after its request was sent (a connection lost or
+ * timed out mid-reply, {@code 0x80072EFE}/{@code 0x80072EE2}, or cancelled) may have been carried
+ * out. Nothing is retried; instead the cleanup also removes what such a call may have created — the
+ * group, the URL (a generated suffix, or the plan's suffix if it serves the plan's source), and the
+ * job of a lost {@code createJob} (found by the transfer id in its description and the target's
+ * destination, then cancelled) — and reports in {@link TransferReport#cleanupProblems()} whatever
+ * it could not check or remove.
+ *
  * <pre>{@code
  * try (Controller c = Controller.builder().server(server).client("a", clientA).build()) {
  *   TransferReport r = c.start(plan).result().toCompletableFuture().join();

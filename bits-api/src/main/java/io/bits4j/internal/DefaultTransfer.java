@@ -83,6 +83,10 @@ final class DefaultTransfer implements Transfer {
   private @Nullable HostedFile hosted;
   private @Nullable URI url;
   private @Nullable String seedProblem;
+  /** createUrlGroup failed with its outcome unknown: the group may exist, created by this transfer. */
+  private boolean groupMaybeCreated;
+  /** host failed with its outcome unknown: the URL may be published, by this transfer. */
+  private @Nullable String maybeHostedSuffix;
   private int limit = 1;
   private int alive;
   private int nextToStart;
@@ -245,15 +249,18 @@ final class DefaultTransfer implements Transfer {
 
   private void seed() {
     String prefix = plan.prefix().toString();
+    boolean creating = false;
     try {
       Optional<UrlGroup> existing = server.findUrlGroup(plan.prefix());
       if (existing.isPresent()) {
         group = existing.get();
       } else {
+        creating = true;
         group = server.createUrlGroup(plan.prefix());
         createdGroup = true;
       }
     } catch (RuntimeException e) {
+      groupMaybeCreated = creating && outcomeUnknown(e);
       failSeed("could not create URL group " + prefix + ": " + describe(e));
       return;
     }
@@ -275,6 +282,9 @@ final class DefaultTransfer implements Transfer {
       hosted = g.host(suffix, plan.source(), plan.access());
       url = hosted.url(plan.hostName());
     } catch (RuntimeException e) {
+      if (hosted == null && outcomeUnknown(e)) {
+        maybeHostedSuffix = suffix;
+      }
       failSeed("could not host " + plan.source() + " as " + prefix + "/" + suffix + ": " + describe(e));
       return;
     }
@@ -375,7 +385,11 @@ final class DefaultTransfer implements Transfer {
     try {
       job = r.client.createJob(spec);
     } catch (RuntimeException e) {
-      endRun(r, TargetOutcome.REFUSED, "client " + r.target.client() + " refused the job: " + describe(e));
+      String problem = "client " + r.target.client() + " refused the job: " + describe(e);
+      if (outcomeUnknown(e)) {
+        problem += "; " + cancelOrphan(r);
+      }
+      endRun(r, TargetOutcome.REFUSED, problem);
       return;
     }
     r.job = job;
@@ -410,6 +424,54 @@ final class DefaultTransfer implements Transfer {
       LOG.log(System.Logger.Level.WARNING, "cannot follow the outcome of job " + r.jobId + "; polling only", e);
     }
     observe(r);
+  }
+
+  /**
+   * True if a failed call may nevertheless have been carried out: the target's reply was lost (the
+   * connection dropped or timed out after the request was sent, or the call was cancelled), as
+   * opposed to a refusal the target answered or a connection never made.
+   */
+  static boolean outcomeUnknown(RuntimeException e) {
+    if (!(e instanceof BitsException)) {
+      return false;
+    }
+    int h = ((BitsException) e).hresult();
+    return h == WINHTTP_CONNECTION_ERROR || h == WINHTTP_TIMEOUT || h == WINHTTP_INVALID_SERVER_RESPONSE
+        || h == Hresult.E_CANCELLED || h == Hresult.E_TIMEOUT;
+  }
+
+  /** HRESULT_FROM_WIN32(ERROR_WINHTTP_CONNECTION_ERROR): connection lost after it was made. */
+  static final int WINHTTP_CONNECTION_ERROR = 0x80072EFE;
+  /** HRESULT_FROM_WIN32(ERROR_WINHTTP_TIMEOUT). */
+  static final int WINHTTP_TIMEOUT = 0x80072EE2;
+  /** HRESULT_FROM_WIN32(ERROR_WINHTTP_INVALID_SERVER_RESPONSE). */
+  static final int WINHTTP_INVALID_SERVER_RESPONSE = 0x80072F78;
+
+  /**
+   * After a createJob whose reply was lost: finds the job it may have created on the client (this
+   * transfer's description and this target's destination, not a job of another target) and
+   * cancels it. Says what happened; a job that may be left is a cleanup problem.
+   */
+  private String cancelOrphan(Run r) {
+    String mark = "bits4j-transfer=" + id;
+    try {
+      int cancelled = 0;
+      for (ClientJob j : r.client.jobs()) {
+        boolean known = runs.stream().anyMatch(o -> j.id().equals(o.jobId));
+        if (!known && mark.equals(j.description())
+            && j.files().stream().anyMatch(f -> f.localFile().equals(r.target.destination()))) {
+          j.cancel();
+          cancelled++;
+        }
+      }
+      return cancelled == 0 ? "no job of this transfer was found on the client"
+          : "cancelled the job the lost reply had created";
+    } catch (RuntimeException x) {
+      String problem = "a job of this transfer (description " + mark + ") may be left on client "
+          + r.target.client() + " for " + r.target.destination() + ": " + describe(x);
+      cleanupProblems.add(problem);
+      return problem;
+    }
   }
 
   private void observe(Run r) {
@@ -640,6 +702,22 @@ final class DefaultTransfer implements Transfer {
         cleanupProblems.add("could not remove URL " + (url != null ? url : h.suffix()) + ": " + describe(e));
       }
     }
+    String maybe = maybeHostedSuffix;
+    if (h == null && maybe != null && group != null) {
+      urlLeft = !removeMaybeHosted(Objects.requireNonNull(group), maybe);
+    }
+    if (group == null && groupMaybeCreated && plan.removeGroupIfCreated()) {
+      try {
+        Optional<UrlGroup> found = server.findUrlGroup(plan.prefix());
+        if (found.isPresent()) {
+          group = found.get(); // absent before createUrlGroup: this transfer created it
+          createdGroup = true;
+        }
+      } catch (RuntimeException e) {
+        cleanupProblems.add("URL group " + plan.prefix() + " may have been created (the reply was lost) and could not "
+            + "be checked: " + describe(e));
+      }
+    }
     UrlGroup g = group;
     if (g != null && createdGroup && plan.removeGroupIfCreated()) {
       try {
@@ -654,6 +732,41 @@ final class DefaultTransfer implements Transfer {
     }
     outcome = overall(why);
     finish();
+  }
+
+  /**
+   * After a host() whose reply was lost: removes the URL if it is this transfer's — a suffix the
+   * controller generated (it holds the transfer id), or the plan's suffix serving the plan's source
+   * (host() refuses a suffix that is already hosted, so one serving another file is someone else's).
+   * Returns false if a URL may be left published (reported in the cleanup problems).
+   */
+  private boolean removeMaybeHosted(UrlGroup g, String suffix) {
+    String where = plan.prefix() + "/" + suffix;
+    try {
+      if (plan.suffix().isEmpty()) {
+        g.remove(suffix);
+        return true;
+      }
+      Optional<HostedFile> f = g.find(suffix);
+      if (f.isEmpty()) {
+        return true;
+      }
+      if (!samePath(f.get().source(), plan.source())) {
+        cleanupProblems.add("URL " + where + " may have been published by this transfer (the reply was lost) but "
+            + "serves " + f.get().source() + ", not " + plan.source() + ": left as it is");
+        return false;
+      }
+      f.get().remove();
+      return true;
+    } catch (RuntimeException e) {
+      cleanupProblems.add("URL " + where + " may have been published (the reply was lost) and could not be removed: "
+          + describe(e));
+      return false;
+    }
+  }
+
+  private static boolean samePath(Path a, Path b) {
+    return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
   }
 
   private Outcome overall(Stop why) {

@@ -181,7 +181,11 @@ public final class ManagementEndpoint implements AutoCloseable {
     return pipeline.connections();
   }
 
-  /** Stops listening and drops open enumerations; idempotent. The exposed server and client stay open. */
+  /**
+   * Stops listening, closes every connection (a call in flight ends for its client with a
+   * connection error; the operation may or may not have been carried out) and drops open
+   * enumerations; idempotent. The exposed server and client stay open.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -189,6 +193,7 @@ public final class ManagementEndpoint implements AutoCloseable {
     }
     closed = true;
     channel.close().syncUninterruptibly();
+    pipeline.closeConnections(2_000); // clients with calls in flight learn at once, not at their timeout
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownNow();
     service.close();

@@ -80,7 +80,16 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Errors.</b> Every operation throws {@link BitsException}: a method's failing {@code
  * ReturnValue} as its HRESULT; a SOAP fault as its provider HRESULT or WinRM error code
  * ({@code 0x8033xxxx}); 401 as E_ACCESSDENIED; network failures as WinHTTP codes ({@code
- * 0x80072EFD} cannot connect, {@code 0x80072EE2} timeout, {@code 0x80072F8F} TLS failure).
+ * 0x80072EFD} cannot connect, {@code 0x80072EFE} connection reset or closed before the whole reply,
+ * {@code 0x80072EE2} timeout — no complete reply within the operation timeout plus 5 s, {@code
+ * 0x80072F8F} TLS failure).
+ *
+ * <p><b>Lost replies.</b> A request is sent once and never retried. After {@code 0x80072EFE},
+ * {@code 0x80072EE2} or E_CANCELLED (the session closed mid-call) the target may or may not have
+ * carried the operation out: creating a URL group, deleting one or removing a URL are safe to
+ * repeat, but {@code createJob} is not — repeating it may leave two jobs, so look for the first
+ * one by its description (as the {@link io.bits4j.Controller} marks its jobs) before creating
+ * another. {@code 0x80072EFD} means nothing was sent.
  *
  * <p>Thread-safety: safe for use from any thread. {@link #close()} stops polling threads;
  * idempotent. Remote objects must not be used after the session is closed.
@@ -240,13 +249,20 @@ public final class WsmanSession implements AutoCloseable {
     }
   }
 
-  /** Stops the session's polling and HTTP threads; idempotent. Nothing on the target is changed. */
+  /**
+   * Stops the session's polling and HTTP threads and ends its calls in flight (they throw {@link
+   * BitsException} E_CANCELLED: the operation may or may not have been carried out); idempotent.
+   * Nothing on the target is changed. The session's connections close at once on JDK 21+; on JDK
+   * 17–20, whose {@link HttpClient} cannot be closed, once the released client is garbage-collected
+   * (or when the target drops them as idle).
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    client.close();
     notifier.shutdownNow();
     httpExecutor.shutdownNow();
   }

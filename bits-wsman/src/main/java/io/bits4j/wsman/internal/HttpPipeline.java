@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,7 +32,11 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -57,6 +62,7 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
   private final long receiveTimeoutMillis;
   private final long idleTimeoutMillis;
   private final AtomicInteger connections = new AtomicInteger();
+  private final Set<Channel> open = ConcurrentHashMap.newKeySet();
   private final ConnectionCap cap = new ConnectionCap();
 
   public HttpPipeline(@Nullable SslContext ssl, Processor processor, ExecutorService workers, int maxConnections,
@@ -72,6 +78,26 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
   /** Connections open now. */
   public int connections() {
     return connections.get();
+  }
+
+  /**
+   * Closes every open connection (idle or with an operation in flight) and waits for them to be
+   * closed, at most {@code timeoutMillis}. Shutting the event loop down alone does not reliably close
+   * the accepted channels: a connection could stay established, its client waiting for a reply until
+   * its own timeout, and its socket never closed.
+   */
+  public void closeConnections(long timeoutMillis) {
+    List<ChannelFuture> closing = new ArrayList<>();
+    for (Channel ch : open) {
+      closing.add(ch.close());
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    for (ChannelFuture f : closing) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !f.awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left) + 1)) {
+        break;
+      }
+    }
   }
 
   @Override
@@ -92,6 +118,7 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
   private final class ConnectionCap extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      open.add(ctx.channel());
       if (connections.incrementAndGet() > maxConnections) {
         ctx.close();
         return;
@@ -101,6 +128,7 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      open.remove(ctx.channel());
       connections.decrementAndGet();
       super.channelInactive(ctx);
     }

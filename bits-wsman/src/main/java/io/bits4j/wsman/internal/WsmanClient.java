@@ -4,6 +4,7 @@ import io.bits4j.BitsException;
 import io.bits4j.ErrorContext;
 import io.bits4j.Hresult;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -20,7 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -36,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  * HRESULT (the {@code MSFT_WmiError/error_Code}, else the {@code WSManFault/@Code}, a Win32 code
  * mapped with {@code HRESULT_FROM_WIN32}); 401 becomes E_ACCESSDENIED (naming Negotiate/Kerberos
  * when the target offers only those); network failures become the WinHTTP HRESULTs WinRM clients
- * report (0x80072EFD cannot connect, 0x80072EE2 timeout, 0x80072F8F TLS failure). The whole reply,
+ * report (0x80072EFD cannot connect — nothing was sent; 0x80072EFE connection lost after it was
+ * established — the operation may or may not have been carried out; 0x80072EE2 timeout; 0x80072F8F
+ * TLS failure). The request is never re-sent: WS-Man Invoke and Put are not idempotent. The whole reply,
  * body included, must arrive within the operation timeout plus 5 s (MS-WSMV §3.2.4.1: OperationTimeout
  * + NetworkDelayms) and be no larger than the MaxEnvelopeSize asked for; a reply that stalls is
  * 0x80072EE2, one that is longer is ERROR_WSMAN_MAX_ENVELOPE_SIZE_EXCEEDED (0x80338048). Values of
@@ -45,6 +51,11 @@ import org.jspecify.annotations.Nullable;
 public final class WsmanClient {
   /** HRESULT_FROM_WIN32(ERROR_WINHTTP_CANNOT_CONNECT). */
   public static final int CANNOT_CONNECT = 0x80072EFD;
+  /**
+   * HRESULT_FROM_WIN32(ERROR_WINHTTP_CONNECTION_ERROR): the connection was reset or closed after it
+   * was established, before the whole reply arrived — the target may have carried out the operation.
+   */
+  public static final int CONNECTION_ERROR = 0x80072EFE;
   /** HRESULT_FROM_WIN32(ERROR_WINHTTP_TIMEOUT). */
   public static final int TIMEOUT = 0x80072EE2;
   /** HRESULT_FROM_WIN32(ERROR_WINHTTP_SECURE_FAILURE). */
@@ -53,7 +64,9 @@ public final class WsmanClient {
   public static final int WBEM_E_NOT_FOUND = 0x80041002;
   private static final String WMI_ERROR_NS = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/MSFT_WmiError";
 
-  private final HttpClient http;
+  private volatile @Nullable HttpClient http;
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
   private final URI endpoint;
   private final @Nullable String authorization;
   private final Duration operationTimeout;
@@ -70,6 +83,30 @@ public final class WsmanClient {
 
   public URI endpoint() {
     return endpoint;
+  }
+
+  /**
+   * Ends calls in flight (each throws E_CANCELLED) and lets go of the HTTP client so that its
+   * connections and selector thread go too: at once on JDK 21+ ({@code HttpClient.shutdownNow()}),
+   * on JDK 17 once the unreferenced client is collected. Later calls throw IllegalStateException.
+   * Idempotent.
+   */
+  public void close() {
+    closed = true;
+    HttpClient h = http;
+    http = null;
+    for (CompletableFuture<?> f : inFlight) {
+      f.cancel(true);
+    }
+    if (h != null) {
+      try {
+        HttpClient.class.getMethod("shutdownNow").invoke(h); // JDK 21+
+      } catch (NoSuchMethodException e) {
+        // JDK 17-20: no way to close it; unreferenced, it closes its connections when collected
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        // closing anyway
+      }
+    }
   }
 
   /** A fault the target answered, with its parts (for callers that branch on the subcode). */
@@ -136,25 +173,40 @@ public final class WsmanClient {
       rb.header("Authorization", authorization);
     }
     Duration deadline = operationTimeout.plusSeconds(5);
+    HttpClient h = http;
+    if (h == null || closed) {
+      throw new IllegalStateException("session closed");
+    }
     CompletableFuture<HttpResponse<byte[]>> pending;
     try {
-      pending = http.sendAsync(rb.build(), info -> new BoundedBody(maxEnvelopeSize));
+      pending = h.sendAsync(rb.build(), info -> new BoundedBody(maxEnvelopeSize));
     } catch (RejectedExecutionException e) {
       // the session's HTTP threads are stopped: a proxy used after WsmanSession.close()
       throw new IllegalStateException("session closed", e);
     }
     HttpResponse<byte[]> resp;
+    inFlight.add(pending);
     try {
+      if (closed) {
+        pending.cancel(true); // closed while this call was starting
+      }
       resp = pending.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (CancellationException e) {
+      throw closedInFlight(e);
     } catch (TimeoutException e) {
       pending.cancel(true);
       throw new BitsException(TIMEOUT, ErrorContext.NONE, "no complete reply from " + endpoint + " in time", e);
     } catch (ExecutionException e) {
+      if (closed) {
+        throw closedInFlight(e); // the cancelled exchange may fail with an I/O error instead
+      }
       throw failure(e.getCause() == null ? e : e.getCause());
     } catch (InterruptedException e) {
       pending.cancel(true);
       Thread.currentThread().interrupt();
       throw new BitsException(Hresult.E_CANCELLED, ErrorContext.NONE, "interrupted", e);
+    } finally {
+      inFlight.remove(pending);
     }
     int status = resp.statusCode();
     if (status == 401) {
@@ -187,6 +239,11 @@ public final class WsmanClient {
     return bodyElement;
   }
 
+  private BitsException closedInFlight(Exception e) {
+    return new BitsException(Hresult.E_CANCELLED, ErrorContext.NONE,
+        "the session was closed while waiting for " + endpoint + " (the operation may or may not have been carried out)", e);
+  }
+
   /** Maps a failed exchange to the HRESULT a WinRM client reports. */
   private BitsException failure(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
@@ -202,6 +259,12 @@ public final class WsmanClient {
     }
     if (t instanceof SSLException || t.getCause() instanceof SSLException) {
       return new BitsException(SECURE_FAILURE, ErrorContext.NONE, "TLS with " + endpoint + " failed: " + t.getMessage(), t);
+    }
+    if (t instanceof IOException) {
+      // connected, then reset or closed before the whole reply: the request may have been carried
+      // out, so this must not read as "cannot connect" (which promises it was not)
+      return new BitsException(CONNECTION_ERROR, ErrorContext.NONE, "the connection to " + endpoint
+          + " was lost before the whole reply arrived (the operation may or may not have been carried out): " + t, t);
     }
     return new BitsException(CANNOT_CONNECT, ErrorContext.NONE, "request to " + endpoint + " failed: " + t, t);
   }
