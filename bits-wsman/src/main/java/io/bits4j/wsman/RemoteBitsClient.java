@@ -5,6 +5,7 @@ import io.bits4j.BitsException;
 import io.bits4j.ClientCapability;
 import io.bits4j.ClientJob;
 import io.bits4j.Credentials;
+import io.bits4j.ErrorContext;
 import io.bits4j.Hresult;
 import io.bits4j.JobId;
 import io.bits4j.JobPriority;
@@ -84,7 +85,7 @@ public final class RemoteBitsClient implements BitsClient {
       p.put("Description", spec.description());
     }
     WsmanClient.Output o = client().invoke(Ns.JOB_URI, "CreateJob", Map.of(), p).check("CreateJob");
-    JobId id = JobId.parse(o.string("JobId")
+    JobId id = replyJobId(o.string("JobId")
         .orElseThrow(() -> new BitsException(Hresult.E_FAIL, "CreateJob returned no JobId")));
     RemoteClientJob job = proxy(id);
     try {
@@ -139,13 +140,25 @@ public final class RemoteBitsClient implements BitsClient {
     }
   }
 
+  /**
+   * A job id read from a reply: a malformed one is the target's fault, reported as E_FAIL (not
+   * as {@link JobId#parse}'s E_INVALIDARG, which would blame the caller's arguments).
+   */
+  private JobId replyJobId(String text) {
+    try {
+      return JobId.parse(text);
+    } catch (BitsException e) {
+      throw new BitsException(Hresult.E_FAIL, ErrorContext.NONE, "the target replied with a malformed job id: " + text, e);
+    }
+  }
+
   @Override
   public List<ClientJob> jobs() {
     List<ClientJob> out = new ArrayList<>();
     for (XmlElement e : client().enumerate(Ns.JOB_URI)) {
       String id = WsmanClient.properties(e).get("jobid");
       if (id != null && !RemoteClientJob.parse(e).state().isFinal()) {
-        out.add(proxy(JobId.parse(id)));
+        out.add(proxy(replyJobId(id)));
       }
     }
     return out;

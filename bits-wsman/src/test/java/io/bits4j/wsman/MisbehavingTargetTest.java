@@ -175,6 +175,16 @@ class MisbehavingTargetTest {
   }
 
   @Test
+  void malformedJobIdsInRepliesAreBitsExceptions() {
+    answer = soap("<p:CreateJob_OUTPUT xmlns:p=\"" + JOB + "\"><p:JobId>not-a-guid</p:JobId>"
+        + "<p:ReturnValue>0</p:ReturnValue></p:CreateJob_OUTPUT>");
+    try (WsmanSession s = session()) {
+      assertThatThrownBy(() -> s.bitsClient().createJob(io.bits4j.JobSpec.builder("j").build()))
+          .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_FAIL));
+    }
+  }
+
+  @Test
   void malformedGroupPropertiesAreBitsExceptions() {
     answer = soap("<p:GetProperty_OUTPUT xmlns:p=\"" + GROUP + "\"><p:Value>many</p:Value>"
         + "<p:ReturnValue>0</p:ReturnValue></p:GetProperty_OUTPUT>");

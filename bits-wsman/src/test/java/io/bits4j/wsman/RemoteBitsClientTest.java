@@ -67,6 +67,23 @@ class RemoteBitsClientTest {
   }
 
   @Test
+  void anOutcomePendingWhenTheSessionClosesFailsWithCancelled() throws Exception {
+    TestScheduler clock = new TestScheduler();
+    WsmanSession own = WsmanSession.builder(endpoint.uri()).basic("admin", "pw".toCharArray())
+        .trustCertificates(List.of(TestPki.CA.getCertificate())).scheduler(clock).pollInterval(Duration.ofSeconds(1))
+        .build();
+    ClientJob job = own.bitsClient().createJob(JobSpec.builder("closing")
+        .addFile(url("c.bin"), downloads.resolve("c.bin")).build());
+    CompletableFuture<JobState> outcome = job.outcome().toCompletableFuture();
+    assertThat(outcome).isNotDone(); // SUSPENDED: not settled
+    own.close();
+    clock.advance(Duration.ofSeconds(1)); // the next poll finds the session closed
+    assertThatThrownBy(() -> outcome.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(BitsException.class)
+        .cause().satisfies(e -> assertThat(((BitsException) e).hresult()).isEqualTo(Hresult.E_CANCELLED));
+    session.bitsClient().findJob(job.id()).ifPresent(ClientJob::cancel);
+  }
+
+  @Test
   void createJobAppliesTheWholeSpec() {
     BitsClient client = session.bitsClient();
     JobSpec spec = JobSpec.builder("spec").description("all of it")

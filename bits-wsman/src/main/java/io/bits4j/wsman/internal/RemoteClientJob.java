@@ -494,8 +494,24 @@ public final class RemoteClientJob implements ClientJob {
     try {
       notifier.execute(() -> poll(false));
     } catch (RejectedExecutionException e) {
-      // session closed
+      sessionClosed();
     }
+  }
+
+  /**
+   * The session was closed: polling ends, and outcomes still pending fail with E_CANCELLED
+   * rather than never completing.
+   */
+  private void sessionClosed() {
+    synchronized (this) {
+      polling = false;
+    }
+    BitsException closed = new BitsException(Hresult.E_CANCELLED,
+        "the WS-Man session was closed before job " + id + " settled");
+    for (CompletableFuture<JobState> f : pending) {
+      f.completeExceptionally(closed);
+    }
+    pending.clear();
   }
 
   private void ensurePolling() {
@@ -516,9 +532,7 @@ public final class RemoteClientJob implements ClientJob {
     try {
       notifier.execute(() -> poll(true));
     } catch (RejectedExecutionException e) {
-      synchronized (this) {
-        polling = false; // session closed
-      }
+      sessionClosed();
     }
   }
 
@@ -531,6 +545,9 @@ public final class RemoteClientJob implements ClientJob {
     Optional<Snapshot> now;
     try {
       now = fetch();
+    } catch (IllegalStateException closed) { // the session was closed meanwhile
+      sessionClosed();
+      return;
     } catch (BitsException e) {
       LOG.debug("polling job {} failed: {}", id, e.getMessage());
       if (scheduled) {
