@@ -29,26 +29,47 @@ public interface BitsClient extends AutoCloseable {
    */
   ClientJob createJob(JobSpec spec);
 
-  /** The job with this id, unless it is unknown or final. */
+  /**
+   * The job with this id, unless it is unknown or final.
+   *
+   * @throws IllegalStateException if the client is closed
+   */
   Optional<ClientJob> findJob(JobId id);
 
   /**
    * The job with this id.
    *
    * @throws BitsException BG_E_NOT_FOUND if it is unknown or final
+   * @throws IllegalStateException if the client is closed
    */
   default ClientJob job(JobId id) {
     return findJob(id).orElseThrow(
         () -> new BitsException(Hresult.BG_E_NOT_FOUND, "no job " + id));
   }
 
-  /** All jobs that are not final (ACKNOWLEDGED and CANCELLED jobs disappear). */
+  /**
+   * All jobs that are not final (ACKNOWLEDGED and CANCELLED jobs disappear).
+   *
+   * @throws IllegalStateException if the client is closed
+   */
   List<ClientJob> jobs();
 
   /** The optional features this client supports. */
   Set<ClientCapability> capabilities();
 
-  /** Stops the client's threads and connections; idempotent. Jobs are not cancelled. */
+  /**
+   * Stops the client's threads and connections; idempotent. Jobs are not cancelled.
+   *
+   * <p>Afterwards {@link #createJob}, {@link #findJob}, {@link #job} and {@link #jobs()} throw
+   * {@link IllegalStateException}: using a closed client is a mistake of the calling code. The
+   * jobs obtained before: on a client that runs its jobs itself (the portable client, the
+   * testkit's fake) they can still be read, and every method that would change one throws {@link
+   * BitsException} {@link Hresult#BG_E_INVALID_STATE} (nothing would carry the change out or
+   * record it); on a client that fronts jobs run elsewhere (the remote client's proxy, the Windows
+   * client, whose jobs stay in the BITS service) they throw {@link IllegalStateException}, like
+   * the client. {@link ClientJob#id()} always answers; {@link #capabilities()} describes the
+   * implementation and answers on local clients.
+   */
   @Override
   void close();
 }

@@ -16,8 +16,8 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Like the Windows Compact Server, a server keeps its URL groups only while it runs. Closing
- * it closes its listeners; {@code close()} is idempotent. Thread-safety: implementations are safe
- * for use from any thread.
+ * it closes its listeners; {@code close()} is idempotent, and a closed server is unusable (see
+ * {@link #close()}). Thread-safety: implementations are safe for use from any thread.
  */
 public interface CompactServer extends AutoCloseable {
   /**
@@ -82,7 +82,26 @@ public interface CompactServer extends AutoCloseable {
    */
   boolean removeSslCertificate(int port);
 
-  /** Stops serving and closes every listener; idempotent. */
+  /**
+   * Closes the server; idempotent.
+   *
+   * <p>Afterwards every method of the server but {@code close()} — {@code createUrlGroup}, {@code
+   * findUrlGroup}, {@code urlGroup}, {@code urlGroups}, {@code deleteUrlGroup}, both {@code
+   * setSslCertificate}s, {@code sslCertificate}, {@code removeSslCertificate} — throws {@link
+   * IllegalStateException}: using a closed object is a mistake of the calling code, not a refused
+   * operation.
+   *
+   * <p>A local server (bits4j's Netty server, the testkit's fake) stops serving: it closes every
+   * listener and connection, forgets its TLS bindings and ends every URL group, so {@link
+   * UrlGroup} and {@link HostedFile} handles obtained before behave as for a deleted group: every
+   * {@code UrlGroup} operation throws {@link BitsException} {@link Hresult#E_NOT_FOUND}, {@link
+   * UrlGroup#delete()} does nothing and {@link HostedFile#remove()} returns false. A proxy of a
+   * server elsewhere (the remote server over WS-Management) releases only itself: the target keeps
+   * its groups and serving, and the handles obtained through the proxy throw {@link
+   * IllegalStateException} too. On every implementation the value accessors of the handles ({@code
+   * prefix()}, {@code suffix()}, {@code source()}, {@code access()}, {@code url(host)}) keep
+   * answering.
+   */
   @Override
   void close();
 }

@@ -23,8 +23,10 @@ import java.util.Set;
  * group.remove("image.vhd");
  * }</pre>
  *
- * <p>After {@link #delete()} (or {@link CompactServer#deleteUrlGroup}) every operation throws
- * {@link BitsException} with {@link Hresult#E_NOT_FOUND}. Thread-safety: safe for use from any
+ * <p>After {@link #delete()} (or {@link CompactServer#deleteUrlGroup}, or the {@link
+ * CompactServer#close()} of a local server) every operation throws {@link BitsException} with
+ * {@link Hresult#E_NOT_FOUND}; {@link #prefix()} still answers. A handle obtained through a remote
+ * server's proxy throws {@link IllegalStateException} once that proxy is closed. Thread-safety: safe for use from any
  * thread.
  */
 public interface UrlGroup {

@@ -187,7 +187,7 @@ public final class FakeBitsClient implements BitsClient {
    * @throws AssertionError listing the jobs that are not
    */
   public void checkNoActiveJobs() {
-    List<ClientJob> left = jobs();
+    List<ClientJob> left = activeJobs(); // a test helper: answers after close() too
     if (!left.isEmpty()) {
       throw new AssertionError(name + " has " + left.size() + " job(s) that are not final: "
           + left.stream().map(j -> j.id() + " '" + j.displayName() + "' " + j.state())
@@ -202,9 +202,7 @@ public final class FakeBitsClient implements BitsClient {
     Objects.requireNonNull(spec, "spec");
     FakeJob job;
     synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("client closed");
-      }
+      checkOpen();
       RuntimeException f = !nextCreateFailures.isEmpty() ? nextCreateFailures.remove(0) : createFailure;
       if (f != null) {
         throw f;
@@ -227,6 +225,7 @@ public final class FakeBitsClient implements BitsClient {
     Objects.requireNonNull(id, "id");
     FakeJob j;
     synchronized (lock) {
+      checkOpen();
       j = jobs.get(id);
     }
     return j == null || j.state().isFinal() ? Optional.empty() : Optional.of(j);
@@ -234,11 +233,24 @@ public final class FakeBitsClient implements BitsClient {
 
   @Override
   public List<ClientJob> jobs() {
+    synchronized (lock) {
+      checkOpen();
+    }
+    return activeJobs();
+  }
+
+  private List<ClientJob> activeJobs() {
     List<ClientJob> all;
     synchronized (lock) {
       all = List.copyOf(jobs.values());
     }
     return all.stream().filter(j -> !j.state().isFinal()).collect(Collectors.toUnmodifiableList());
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("client closed");
+    }
   }
 
   @Override
@@ -248,7 +260,10 @@ public final class FakeBitsClient implements BitsClient {
 
   /**
    * Stops driving jobs (they keep their state and can still be read, but every change then throws
-   * BG_E_INVALID_STATE, as the portable client's jobs do); idempotent.
+   * BG_E_INVALID_STATE, as the portable client's jobs do); idempotent. Afterwards {@link
+   * #createJob}, {@link #findJob} and {@link #jobs()} throw {@link IllegalStateException} (see
+   * {@link BitsClient#close()}); the test helpers ({@link #allJobs()}, {@link
+   * #checkNoActiveJobs()}…) keep answering.
    */
   @Override
   public void close() {

@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
  * <p>Strictness: {@code createUrlGroup} is idempotent; {@link UrlGroup#host} refuses a bad suffix
  * (E_INVALIDARG), a suffix already hosted — compared case-insensitively — (E_ALREADY_EXISTS), a
  * missing source (E_FILE_NOT_FOUND) and a source that is not a readable regular file
- * (E_ACCESSDENIED); every operation on a deleted group throws E_NOT_FOUND; bandwidth limits are
+ * (E_ACCESSDENIED); every operation on a deleted group — or on any group once the server is
+ * closed — throws E_NOT_FOUND, and the server's own methods then throw IllegalStateException; bandwidth limits are
  * checked with {@link UrlGroup#checkBandwidthLimit}; Negotiate and NTLM are refused with
  * E_NOTIMPL, as bits4j's server does (disabling them is accepted); client-certificate and other
  * groups cannot share a port, client certificates need an https group, and one port serves either
@@ -355,7 +356,12 @@ public final class FakeCompactServer implements CompactServer {
     }
   }
 
-  /** Forgets every group and binding, like a stopped Compact Server; idempotent. */
+  /**
+   * Forgets every group and binding, like a stopped Compact Server; idempotent. Afterwards the
+   * {@link CompactServer} methods throw {@link IllegalStateException}, and group and file handles
+   * obtained before answer as for a deleted group (see {@link CompactServer#close()}); the test
+   * helpers ({@link #operations()}, {@link #checkNoUrlGroups()}…) keep answering.
+   */
   @Override
   public void close() {
     synchronized (lock) {
@@ -592,8 +598,7 @@ public final class FakeCompactServer implements CompactServer {
     @Override
     public void delete() {
       synchronized (lock) {
-        checkOpen();
-        if (deleted) {
+        if (deleted) { // also every group of a closed server
           return;
         }
         record(Op.DELETE_GROUP, "deleteUrlGroup " + prefix);
@@ -604,8 +609,7 @@ public final class FakeCompactServer implements CompactServer {
     }
 
     private void checkLive() {
-      checkOpen();
-      if (deleted) {
+      if (deleted) { // also every group of a closed server: close() ends them
         throw new BitsException(Hresult.E_NOT_FOUND, "URL group deleted: " + prefix);
       }
     }
@@ -659,7 +663,6 @@ public final class FakeCompactServer implements CompactServer {
     @Override
     public boolean remove() {
       synchronized (lock) {
-        checkOpen();
         if (group.deleted || group.files.get(key(suffix)) != this) {
           return false;
         }

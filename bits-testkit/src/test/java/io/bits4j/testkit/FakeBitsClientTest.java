@@ -373,7 +373,9 @@ class FakeBitsClientTest {
     client.close();
     // accessors still answer
     assertThat(j.state()).isEqualTo(JobState.SUSPENDED);
-    assertThat(client.findJob(j.id())).isPresent();
+    // the client itself is a closed object (BitsClient.close()), as the portable client is
+    assertThatThrownBy(() -> client.findJob(j.id())).isInstanceOf(IllegalStateException.class);
+    assertThat(client.allJobs()).containsExactly(j); // the test helpers still answer
     // PortableBitsClient refuses every change after close() with BG_E_INVALID_STATE (nothing
     // would drive or persist it); the fake accepted them
     List<Runnable> ops = List.of(j::resume, j::suspend, j::cancel, () -> j.complete(),

@@ -122,6 +122,11 @@ class FakeCompactServerTest {
     server.close();
     server.close();
     assertThatThrownBy(() -> server.createUrlGroup(P)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(g::files).isInstanceOf(IllegalStateException.class);
+    // close() ends every group: a handle from before answers as for a deleted group, as on Netty
+    assertThatThrownBy(g::files).isInstanceOfSatisfying(BitsException.class,
+        e -> assertThat(e.hresult()).isEqualTo(Hresult.E_NOT_FOUND));
+    // the test helpers keep answering after close()
+    server.checkNoUrlGroups();
+    assertThat(server.operations()).endsWith("close");
   }
 }

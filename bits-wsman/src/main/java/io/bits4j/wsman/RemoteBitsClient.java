@@ -47,8 +47,9 @@ import java.util.Set;
  * by polling (the session's poll interval and scheduler); listeners are called from the session's
  * notification thread. {@link #capabilities()} never includes {@link
  * ClientCapability#PUSH_NOTIFICATIONS}; against a Windows target it excludes the bits4j
- * extensions (custom headers, KeyStore client certificates). {@link #close()} releases nothing on
- * the target; idempotent. Thread-safe.
+ * extensions (custom headers, KeyStore client certificates). {@link #close()} releases this proxy
+ * only — nothing on the target — and is idempotent; afterwards the proxy and the jobs obtained
+ * through it throw {@link IllegalStateException}. Thread-safe.
  */
 public final class RemoteBitsClient implements BitsClient {
   private static final Set<ClientCapability> WINDOWS = Set.copyOf(EnumSet.of(ClientCapability.SUSPEND,
@@ -57,18 +58,27 @@ public final class RemoteBitsClient implements BitsClient {
 
   private final WsmanSession session;
   private volatile @org.jspecify.annotations.Nullable Set<ClientCapability> capabilities;
+  private volatile boolean closed;
 
   RemoteBitsClient(WsmanSession session) {
     this.session = session;
   }
 
   private WsmanClient client() {
+    if (closed) {
+      throw new IllegalStateException("RemoteBitsClient closed");
+    }
     return session.client();
   }
 
   private RemoteClientJob proxy(JobId id) {
     return new RemoteClientJob(client(), session::isBits4j, id, session.scheduler(), session.pollInterval(),
-        session.notifier());
+        session.notifier(), this::isClosed);
+  }
+
+  /** True once {@link #close()} was called. */
+  boolean isClosed() {
+    return closed;
   }
 
   @Override
@@ -188,10 +198,17 @@ public final class RemoteBitsClient implements BitsClient {
     return c;
   }
 
-  /** Releases nothing on the target; idempotent. */
+  /**
+   * Releases this proxy only; idempotent. Nothing on the target changes: the node's jobs stay and
+   * keep running. Afterwards {@link #createJob}, {@link #findJob} and {@link #jobs()} throw
+   * {@link IllegalStateException}, and so do the methods of the jobs obtained through this proxy
+   * (but {@link ClientJob#id()}); their pending {@link ClientJob#outcome()} stages fail with
+   * E_CANCELLED. {@link #capabilities()} answers only if it was asked before. The session stays
+   * open, and {@link WsmanSession#bitsClient()} hands out a new proxy.
+   */
   @Override
   public void close() {
-    // the session owns the connection; the node's jobs stay
+    closed = true; // the session owns the connection
   }
 
   @Override

@@ -32,23 +32,39 @@ import java.util.Optional;
  * <p>Paths are paths on the target; a bits4j node accepts only files under its serve root
  * (E_ACCESSDENIED otherwise). {@link #setSslCertificate(int, TlsIdentity)} cannot send key
  * material and throws E_NOTIMPL: put the certificate in the node's certificate store and use
- * {@link #setSslCertificate(int, String, byte[])}. {@link #close()} releases nothing on the target
- * (groups live as long as the node's server); it is idempotent. Thread-safe. Every operation may
+ * {@link #setSslCertificate(int, String, byte[])}. {@link #close()} releases this proxy only —
+ * nothing on the target: groups live as long as the node's server — and is idempotent; afterwards
+ * the proxy and every group and file handle obtained through it throw {@link
+ * IllegalStateException} (a local server's handles would answer E_NOT_FOUND instead, since its
+ * {@code close()} ends its groups). Thread-safe. Every operation may
  * throw {@link BitsException} (see {@link WsmanSession} for the codes).
  */
 public final class RemoteCompactServer implements CompactServer {
   private final WsmanSession session;
+  private volatile boolean closed;
 
   RemoteCompactServer(WsmanSession session) {
     this.session = session;
   }
 
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("RemoteCompactServer closed");
+    }
+  }
+
   private WsmanClient client() {
+    checkOpen();
     return session.client();
   }
 
   private RemoteUrlGroup proxy(UrlPrefix prefix) {
-    return new RemoteUrlGroup(client(), session::isBits4j, prefix);
+    return new RemoteUrlGroup(client(), session::isBits4j, prefix, this::isClosed);
+  }
+
+  /** True once {@link #close()} was called. */
+  boolean isClosed() {
+    return closed;
   }
 
   @Override
@@ -100,6 +116,7 @@ public final class RemoteCompactServer implements CompactServer {
    */
   @Override
   public void setSslCertificate(int port, TlsIdentity identity) {
+    checkOpen();
     throw new BitsException(Hresult.E_NOTIMPL,
         "a remote server takes certificates from its store: use setSslCertificate(port, storeName, thumbprint)");
   }
@@ -107,6 +124,7 @@ public final class RemoteCompactServer implements CompactServer {
   @Override
   public void setSslCertificate(int port, String storeName, byte[] thumbprint) {
     checkPort(port);
+    checkOpen();
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("Port", port);
     p.put("StoreName", Objects.requireNonNull(storeName, "storeName"));
@@ -117,6 +135,7 @@ public final class RemoteCompactServer implements CompactServer {
   @Override
   public Optional<SslBinding> sslCertificate(int port) {
     checkPort(port);
+    checkOpen();
     WsmanClient.Output o = client().invoke(Ns.URL_GROUP_URI, "GetSslCertificate", Map.of(), Map.of("Port", port));
     if (o.returnValue() == Hresult.E_FILE_NOT_FOUND || o.returnValue() == Hresult.E_NOT_FOUND) {
       return Optional.empty();
@@ -128,6 +147,7 @@ public final class RemoteCompactServer implements CompactServer {
   @Override
   public boolean removeSslCertificate(int port) {
     checkPort(port);
+    checkOpen();
     WsmanClient.Output o = client().invoke(Ns.URL_GROUP_URI, "RemoveSslCertificate", Map.of(), Map.of("Port", port));
     if (o.returnValue() == Hresult.E_FILE_NOT_FOUND || o.returnValue() == Hresult.E_NOT_FOUND) {
       return false;
@@ -141,10 +161,15 @@ public final class RemoteCompactServer implements CompactServer {
     }
   }
 
-  /** Releases nothing on the target; idempotent. */
+  /**
+   * Releases this proxy only; idempotent. Nothing on the target changes: the node's groups stay
+   * and keep serving. Afterwards this proxy's methods and the {@link UrlGroup} and {@link
+   * io.bits4j.HostedFile} handles obtained through it throw {@link IllegalStateException}; the
+   * session stays open, and {@link WsmanSession#compactServer()} hands out a new proxy.
+   */
   @Override
   public void close() {
-    // the session owns the connection; the node's groups stay
+    closed = true; // the session owns the connection
   }
 
   @Override

@@ -187,13 +187,16 @@ public final class WsmanSession implements AutoCloseable {
         r.first(Ns.WSMID, "ProductVersion").map(XmlElement::text).orElse(""));
   }
 
-  /** The endpoint's compact server ({@code BitsCompactServerUrlGroup}). */
+  /**
+   * The endpoint's compact server ({@code BitsCompactServerUrlGroup}): the same proxy on every call
+   * until it is closed, then a new one.
+   */
   public RemoteCompactServer compactServer() {
     checkOpen();
     RemoteCompactServer s = server;
-    if (s == null) {
+    if (s == null || s.isClosed()) {
       synchronized (this) {
-        if (server == null) {
+        if (server == null || server.isClosed()) {
           server = new RemoteCompactServer(this);
         }
         s = server;
@@ -202,13 +205,16 @@ public final class WsmanSession implements AutoCloseable {
     return s;
   }
 
-  /** The endpoint's BITS client ({@code BitsClientJob}). */
+  /**
+   * The endpoint's BITS client ({@code BitsClientJob}): the same proxy on every call until it is
+   * closed, then a new one.
+   */
   public RemoteBitsClient bitsClient() {
     checkOpen();
     RemoteBitsClient c = bitsClient;
-    if (c == null) {
+    if (c == null || c.isClosed()) {
       synchronized (this) {
-        if (bitsClient == null) {
+        if (bitsClient == null || bitsClient.isClosed()) {
           bitsClient = new RemoteBitsClient(this);
         }
         c = bitsClient;

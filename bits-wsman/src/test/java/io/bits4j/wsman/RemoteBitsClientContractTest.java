@@ -1,6 +1,13 @@
 package io.bits4j.wsman;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
 import io.bits4j.BitsClient;
+import io.bits4j.ClientJob;
+import io.bits4j.JobSpec;
+import io.bits4j.JobState;
 import io.bits4j.testkit.FakeBitsClient;
 import io.bits4j.testkit.contract.BitsClientContract;
 import java.io.IOException;
@@ -12,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The BitsClient contract, run against RemoteBitsClient over a real endpoint fronting the fake. */
 class RemoteBitsClientContractTest extends BitsClientContract {
@@ -49,6 +57,24 @@ class RemoteBitsClientContractTest extends BitsClientContract {
   @Override
   protected Duration timeout() {
     return Duration.ofSeconds(20);
+  }
+
+  /** Closing the proxy releases the proxy only: the node keeps its jobs. */
+  @Override
+  protected boolean closeReleasesOnlyAProxy() {
+    return true;
+  }
+
+  @Test
+  void closingTheProxyLeavesTheNodesJobsAndTheSessionHandsOutAFreshProxy() {
+    ClientJob j = client.createJob(JobSpec.builder("kept").build());
+    assertSame(client, node.session.bitsClient(), "one proxy per session while it is open");
+    client.close();
+    BitsClient again = node.session.bitsClient();
+    assertNotSame(client, again, "a closed proxy is not handed out again");
+    ClientJob kept = again.findJob(j.id()).orElseThrow(() -> new AssertionError("the node lost the job"));
+    assertEquals(JobState.SUSPENDED, kept.state());
+    kept.cancel();
   }
 
   @AfterEach

@@ -68,8 +68,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safety: every method may be called from any thread. {@link #close()} is idempotent
  * and returns once the server's threads have ended (called on one of them, from a log callback
- * say, it starts the shutdown without waiting); afterwards creating groups throws {@link
- * IllegalStateException}.
+ * say, it starts the shutdown without waiting). It ends every group and forgets every TLS
+ * binding; afterwards every {@link CompactServer} method throws {@link IllegalStateException}
+ * and group and file handles answer as for a deleted group (see {@link CompactServer#close()});
+ * {@link #isNativeTransport()} and {@link #tlsImplementation()} still answer.
  */
 public final class NettyCompactServer implements CompactServer {
   /** Which TLS implementation serves HTTPS ports. */
@@ -308,6 +310,6 @@ public final class NettyCompactServer implements CompactServer {
 
   @Override
   public String toString() {
-    return "NettyCompactServer" + core.urlGroups().stream().map(g -> g.prefix().toString()).toList();
+    return "NettyCompactServer" + core.prefixes().stream().map(UrlPrefix::toString).toList();
   }
 }

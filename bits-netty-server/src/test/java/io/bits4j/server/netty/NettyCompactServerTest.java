@@ -602,4 +602,20 @@ class NettyCompactServerTest {
     assertThatThrownBy(() -> server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/X")))
         .isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void closeForgetsTlsBindings() throws Exception {
+    int sslPort = TestSupport.freePort();
+    server.setSslCertificate(sslPort, TestSupport.pki().serverIdentity());
+    assertThat(server.sslCertificate(sslPort)).isPresent();
+    server.close();
+    assertThatThrownBy(() -> server.sslCertificate(sslPort)).isInstanceOf(IllegalStateException.class);
+    // nothing holds the key material of a stopped server (the binding is not only hidden)
+    var coreField = NettyCompactServer.class.getDeclaredField("core");
+    coreField.setAccessible(true);
+    Object core = coreField.get(server);
+    var tlsField = core.getClass().getDeclaredField("tls");
+    tlsField.setAccessible(true);
+    assertThat((java.util.Map<?, ?>) tlsField.get(core)).isEmpty();
+  }
 }

@@ -118,9 +118,10 @@ public final class PortableBitsClient implements BitsClient {
 
   /**
    * Stops the transfers (their bytes so far stay durable for a later client on this state
-   * directory), writes every job's state and releases the directory. Afterwards the jobs' methods
-   * that change a job throw {@link io.bits4j.BitsException} {@code BG_E_INVALID_STATE}: nothing
-   * could record the change any more.
+   * directory), writes every job's state and releases the directory; idempotent. Afterwards
+   * {@link #createJob}, {@link #findJob} and {@link #jobs()} throw {@link IllegalStateException};
+   * the jobs can still be read, and their methods that change a job throw {@link
+   * io.bits4j.BitsException} {@code BG_E_INVALID_STATE}: nothing could record the change any more.
    */
   @Override
   public void close() {

@@ -1,9 +1,11 @@
 package io.bits4j.testkit.contract;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -63,7 +65,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Each test gets a fresh client from {@link #newClient()} (closed afterwards; jobs the test left
  * are cancelled). Waits are bounded by {@link #timeout()} and go through {@link
  * #awaitOutcome(ClientJob)}, which a test driving a manual clock overrides. Features outside {@link
- * BitsClient#capabilities()} are checked to throw E_NOTIMPL instead.
+ * BitsClient#capabilities()} are checked to throw E_NOTIMPL instead. What {@code close()} does to
+ * the jobs obtained before depends on whether the client runs them itself or is a proxy ({@link
+ * #closeReleasesOnlyAProxy()}).
  */
 public abstract class BitsClientContract {
   /** A directory for destinations, fresh per test. */
@@ -94,6 +98,17 @@ public abstract class BitsClientContract {
   /** The bound for every wait (default 60 s). */
   protected Duration timeout() {
     return Duration.ofSeconds(60);
+  }
+
+  /**
+   * True if {@link BitsClient#close()} releases only a proxy of a client that keeps running its
+   * jobs elsewhere (the remote client: the node keeps them): the job handles obtained through it
+   * then throw {@link IllegalStateException}, like the client. False (the default) for a client
+   * that runs its jobs itself (the fake, the portable client): after {@code close()} its jobs can
+   * still be read, and every change throws BG_E_INVALID_STATE.
+   */
+  protected boolean closeReleasesOnlyAProxy() {
+    return false;
   }
 
   /**
@@ -147,6 +162,11 @@ public abstract class BitsClientContract {
       }
     }
     client.close();
+  }
+
+  /** Asserts that {@code body} throws {@link IllegalStateException}: use of a closed object. */
+  protected static IllegalStateException assertClosed(Executable body) {
+    return assertThrows(IllegalStateException.class, body, "a closed object is misuse: IllegalStateException");
   }
 
   /** Asserts that {@code body} throws a {@link BitsException} with this HRESULT. */
@@ -459,5 +479,40 @@ public abstract class BitsClientContract {
     assertTrue(rec.await(RecordingJobListener.Kind.ERROR, timeout()), "jobError called: " + rec);
     j.cancel();
     assertTrue(filesIn(dest.getParent()).isEmpty());
+  }
+
+  @Test
+  public void clientCallsAfterCloseThrowIllegalStateAndJobsFollowTheCloseRule() throws IOException {
+    Path dest = destination("a.bin");
+    // not through create(): the teardown could not cancel it after close()
+    ClientJob j = client.createJob(spec("closed").addFile(urlOfTestFile(), dest).build());
+    assertEquals(JobState.SUSPENDED, j.state());
+    client.close();
+    assertClosed(() -> client.createJob(spec("after close").build()));
+    assertClosed(() -> client.findJob(j.id()));
+    assertClosed(() -> client.job(j.id()));
+    assertClosed(client::jobs);
+    assertDoesNotThrow(client::close, "close() is idempotent");
+    assertNotNull(j.id(), "a job's id needs no client");
+    if (closeReleasesOnlyAProxy()) {
+      assertClosed(j::state);
+      assertClosed(j::displayName);
+      assertClosed(j::resume);
+      assertClosed(j::cancel);
+      assertClosed(() -> j.setDisplayName("x"));
+    } else {
+      assertEquals(JobState.SUSPENDED, j.state(), "a closed client's jobs can still be read");
+      assertEquals("closed", j.displayName());
+      int invalid = Hresult.BG_E_INVALID_STATE;
+      assertHresult(invalid, j::resume);
+      assertHresult(invalid, j::complete);
+      assertHresult(invalid, j::cancel);
+      assertHresult(invalid, () -> j.addFile(urlOfTestFile(), dest));
+      assertHresult(invalid, () -> j.setDisplayName("x"));
+      assertHresult(invalid, () -> j.setDescription("x"));
+      assertHresult(invalid, () -> j.setPriority(JobPriority.LOW));
+      assertEquals(JobState.SUSPENDED, j.state(), "a refused change changes nothing");
+      assertEquals("closed", j.displayName());
+    }
   }
 }

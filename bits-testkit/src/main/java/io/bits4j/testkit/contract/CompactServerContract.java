@@ -47,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Each test gets a fresh server from {@link #newServer()}, closed afterwards. Features a server
  * may lack are behind hooks ({@link #windowsSchemesRefused()}, {@link #authSchemesToTest()},
- * {@link #tlsIdentity()}) and skipped through JUnit assumptions. No test waits.
+ * {@link #tlsIdentity()}) and skipped through JUnit assumptions. What {@code close()} does to the
+ * handles obtained before depends on whether it ends the groups (a local server) or releases only
+ * a proxy ({@link #closeEndsGroups()}). No test waits.
  */
 public abstract class CompactServerContract {
   /** A directory for source files, fresh per test. */
@@ -110,6 +112,16 @@ public abstract class CompactServerContract {
     return 44300;
   }
 
+  /**
+   * True if {@link CompactServer#close()} ends the server's URL groups (a local server: the fake,
+   * Netty): handles obtained before then answer as for a deleted group. A proxy whose {@code
+   * close()} releases only the proxy (the remote server: the node keeps its groups) overrides this
+   * to return false: its handles then throw {@link IllegalStateException}.
+   */
+  protected boolean closeEndsGroups() {
+    return true;
+  }
+
   /** Creates the server. */
   @BeforeEach
   protected void createServer() {
@@ -120,6 +132,11 @@ public abstract class CompactServerContract {
   @AfterEach
   protected void closeServer() {
     server.close();
+  }
+
+  /** Asserts that {@code body} throws {@link IllegalStateException}: use of a closed object. */
+  protected static IllegalStateException assertClosed(Executable body) {
+    return assertThrows(IllegalStateException.class, body, "a closed object is misuse: IllegalStateException");
   }
 
   /** Asserts that {@code body} throws a {@link BitsException} with this HRESULT. */
@@ -431,5 +448,92 @@ public abstract class CompactServerContract {
     server.createUrlGroup(prefixFor("Carmine"));
     server.close();
     assertDoesNotThrow(server::close);
+  }
+
+  @Test
+  public void everyServerCallAfterCloseThrowsIllegalState() {
+    UrlPrefix p = prefixFor("Carmine");
+    server.createUrlGroup(p);
+    int port = sslPort();
+    byte[] thumbprint = new byte[20];
+    thumbprint[0] = 0x42;
+    server.close();
+    assertClosed(() -> server.createUrlGroup(p));
+    assertClosed(() -> server.createUrlGroup(prefixFor("Other")));
+    assertClosed(() -> server.findUrlGroup(p));
+    assertClosed(() -> server.urlGroup(p));
+    assertClosed(server::urlGroups);
+    assertClosed(() -> server.deleteUrlGroup(p));
+    assertClosed(() -> server.setSslCertificate(port, "MY", thumbprint));
+    assertClosed(() -> server.sslCertificate(port));
+    assertClosed(() -> server.removeSslCertificate(port));
+    Optional<TlsIdentity> id = tlsIdentity();
+    if (id.isPresent()) {
+      assertClosed(() -> server.setSslCertificate(port, id.get()));
+    }
+    assertDoesNotThrow(server::close, "close() stays idempotent");
+    assertNotNull(server.toString(), "toString() still answers");
+  }
+
+  @Test
+  public void tlsBindingsDoNotOutliveClose() {
+    Optional<TlsIdentity> id = tlsIdentity();
+    assumeTrue(id.isPresent(), "no TLS identity supplied");
+    int port = sslPort();
+    try {
+      server.setSslCertificate(port, id.get());
+    } catch (BitsException e) {
+      assumeTrue(e.hresult() != Hresult.E_NOTIMPL, "server takes no key material");
+      throw e;
+    }
+    server.close();
+    assertClosed(() -> server.sslCertificate(port));
+    assertClosed(() -> server.removeSslCertificate(port));
+  }
+
+  @Test
+  public void handlesObtainedBeforeCloseFollowTheCloseRule() throws IOException {
+    UrlPrefix p = prefixFor("Carmine");
+    UrlGroup g = server.createUrlGroup(p);
+    Path src = sourceFile("x.bin");
+    HostedFile f = g.host("x", src, AccessPolicy.NONE);
+    server.close();
+    // value accessors need no server
+    assertEquals(p, g.prefix());
+    assertEquals(p, f.prefix());
+    assertEquals("x", f.suffix());
+    if (closeEndsGroups()) {
+      // a local server's close() ends every group: its handles answer as for a deleted group
+      assertFalse(f.remove(), "the file went with its group");
+      assertHresult(Hresult.E_NOT_FOUND, () -> g.host("y", src, AccessPolicy.NONE));
+      assertHresult(Hresult.E_NOT_FOUND, () -> g.remove("x"));
+      assertHresult(Hresult.E_NOT_FOUND, () -> g.find("x"));
+      assertHresult(Hresult.E_NOT_FOUND, () -> g.contains("x"));
+      assertHresult(Hresult.E_NOT_FOUND, g::files);
+      assertHresult(Hresult.E_NOT_FOUND, () -> g.setAuthentication(AuthScheme.DIGEST, true));
+      assertHresult(Hresult.E_NOT_FOUND, g::authentication);
+      assertHresult(Hresult.E_NOT_FOUND, g::connectionLimit);
+      assertHresult(Hresult.E_NOT_FOUND, () -> g.setConnectionLimit(1));
+      assertHresult(Hresult.E_NOT_FOUND, g::bandwidthLimit);
+      assertHresult(Hresult.E_NOT_FOUND, () -> g.setBandwidthLimit(0));
+      assertHresult(Hresult.E_NOT_FOUND, g::stats);
+      assertDoesNotThrow(g::delete, "delete() of a deleted group is a no-op");
+    } else {
+      // a proxy's close() releases the proxy only: its handles are closed objects too
+      assertClosed(f::remove);
+      assertClosed(() -> g.host("y", src, AccessPolicy.NONE));
+      assertClosed(() -> g.remove("x"));
+      assertClosed(() -> g.find("x"));
+      assertClosed(() -> g.contains("x"));
+      assertClosed(g::files);
+      assertClosed(() -> g.setAuthentication(AuthScheme.DIGEST, true));
+      assertClosed(g::authentication);
+      assertClosed(g::connectionLimit);
+      assertClosed(() -> g.setConnectionLimit(1));
+      assertClosed(g::bandwidthLimit);
+      assertClosed(() -> g.setBandwidthLimit(0));
+      assertClosed(g::stats);
+      assertClosed(g::delete);
+    }
   }
 }

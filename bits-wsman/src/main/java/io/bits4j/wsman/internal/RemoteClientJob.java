@@ -57,6 +57,7 @@ public final class RemoteClientJob implements ClientJob {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteClientJob.class);
 
   private final WsmanClient client;
+  private final BooleanSupplier released;
   private final BooleanSupplier bits4j;
   private final JobId id;
   private final Scheduler scheduler;
@@ -71,6 +72,18 @@ public final class RemoteClientJob implements ClientJob {
 
   public RemoteClientJob(WsmanClient client, BooleanSupplier bits4j, JobId id, Scheduler scheduler,
       Duration pollInterval, ExecutorService notifier) {
+    this(client, bits4j, id, scheduler, pollInterval, notifier, () -> false);
+  }
+
+  /**
+   * A proxy of one job.
+   *
+   * @param released true once the {@code RemoteBitsClient} this handle came from is closed: every
+   *     method but {@link #id()} then throws {@link IllegalStateException}
+   */
+  public RemoteClientJob(WsmanClient client, BooleanSupplier bits4j, JobId id, Scheduler scheduler,
+      Duration pollInterval, ExecutorService notifier, BooleanSupplier released) {
+    this.released = released;
     this.client = client;
     this.bits4j = bits4j;
     this.id = id;
@@ -140,6 +153,14 @@ public final class RemoteClientJob implements ClientJob {
     return u64(m.get(key));
   }
 
+  /** The connection, unless the client proxy this handle came from is closed (then ISE). */
+  private WsmanClient client() {
+    if (released.getAsBoolean()) {
+      throw new IllegalStateException("the RemoteBitsClient this job came from is closed");
+    }
+    return client;
+  }
+
   private Map<String, String> selector() {
     return Map.of("JobId", id.toString());
   }
@@ -147,7 +168,7 @@ public final class RemoteClientJob implements ClientJob {
   /** A fresh snapshot, or empty if the job is gone from the target. */
   private Optional<Snapshot> fetch() {
     try {
-      Snapshot s = parse(client.get(Ns.JOB_URI, selector()));
+      Snapshot s = parse(client().get(Ns.JOB_URI, selector()));
       last = s;
       return Optional.of(s);
     } catch (WsmanClient.FaultException e) {
@@ -177,11 +198,11 @@ public final class RemoteClientJob implements ClientJob {
   }
 
   private WsmanClient.Output invoke(String method, Map<String, ?> params) {
-    return client.invoke(Ns.JOB_URI, method, selector(), params).check(method);
+    return client().invoke(Ns.JOB_URI, method, selector(), params).check(method);
   }
 
   private void put(String property, String value) {
-    client.put(Ns.JOB_URI, Ns.JOB_CLASS, selector(), Map.of(property, value));
+    client().put(Ns.JOB_URI, Ns.JOB_CLASS, selector(), Map.of(property, value));
   }
 
   private void requireBits4j(String what) {
@@ -241,7 +262,7 @@ public final class RemoteClientJob implements ClientJob {
     if (s != JobState.ERROR && s != JobState.TRANSIENT_ERROR) {
       return Optional.empty();
     }
-    WsmanClient.Output o = client.invoke(Ns.JOB_URI, "GetError", selector(), Map.of("LanguageId", 1033));
+    WsmanClient.Output o = client().invoke(Ns.JOB_URI, "GetError", selector(), Map.of("LanguageId", 1033));
     if (o.returnValue() == Hresult.BG_E_ERROR_INFORMATION_UNAVAILABLE) {
       return Optional.empty();
     }
@@ -452,6 +473,7 @@ public final class RemoteClientJob implements ClientJob {
   @Override
   public void addListener(JobListener listener) {
     java.util.Objects.requireNonNull(listener, "listener");
+    client(); // ISE once the client proxy is closed
     if (baseline == null) {
       baseline = fetch().orElse(null);
     }
@@ -507,7 +529,7 @@ public final class RemoteClientJob implements ClientJob {
       polling = false;
     }
     BitsException closed = new BitsException(Hresult.E_CANCELLED,
-        "the WS-Man session was closed before job " + id + " settled");
+        "the WS-Man session (or the RemoteBitsClient) was closed before job " + id + " settled");
     for (CompletableFuture<JobState> f : pending) {
       f.completeExceptionally(closed);
     }
@@ -545,7 +567,7 @@ public final class RemoteClientJob implements ClientJob {
     Optional<Snapshot> now;
     try {
       now = fetch();
-    } catch (IllegalStateException closed) { // the session was closed meanwhile
+    } catch (IllegalStateException closed) { // the session or the client proxy was closed meanwhile
       sessionClosed();
       return;
     } catch (BitsException e) {

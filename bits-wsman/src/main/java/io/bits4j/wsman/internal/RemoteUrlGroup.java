@@ -29,12 +29,32 @@ public final class RemoteUrlGroup implements UrlGroup {
   private final WsmanClient client;
   private final BooleanSupplier bits4j;
   private final UrlPrefix prefix;
+  private final BooleanSupplier released;
   private volatile boolean deleted;
 
+  /** A proxy of one group, not tied to a server proxy that can be closed. */
   public RemoteUrlGroup(WsmanClient client, BooleanSupplier bits4j, UrlPrefix prefix) {
+    this(client, bits4j, prefix, () -> false);
+  }
+
+  /**
+   * A proxy of one group.
+   *
+   * @param released true once the {@code RemoteCompactServer} this handle came from is closed:
+   *     every operation then throws {@link IllegalStateException}
+   */
+  public RemoteUrlGroup(WsmanClient client, BooleanSupplier bits4j, UrlPrefix prefix, BooleanSupplier released) {
     this.client = client;
     this.bits4j = bits4j;
     this.prefix = prefix;
+    this.released = released;
+  }
+
+  /** A closed server proxy is misuse, checked before anything else (also before E_NOT_FOUND). */
+  private void checkOpen() {
+    if (released.getAsBoolean()) {
+      throw new IllegalStateException("the RemoteCompactServer this URL group came from is closed");
+    }
   }
 
   private Map<String, String> selector() {
@@ -46,6 +66,7 @@ public final class RemoteUrlGroup implements UrlGroup {
   }
 
   private WsmanClient.Output invoke(String method, Map<String, String> options, Map<String, ?> params) {
+    checkOpen();
     if (deleted) {
       throw new BitsException(Hresult.E_NOT_FOUND, "URL group " + prefix + " was deleted");
     }
@@ -59,6 +80,7 @@ public final class RemoteUrlGroup implements UrlGroup {
 
   @Override
   public HostedFile host(String suffix, Path source, AccessPolicy access) {
+    checkOpen();
     if (deleted) { // a deleted group refuses everything with E_NOT_FOUND, before looking at arguments
       throw new BitsException(Hresult.E_NOT_FOUND, "URL group " + prefix + " was deleted");
     }
@@ -80,6 +102,7 @@ public final class RemoteUrlGroup implements UrlGroup {
 
   @Override
   public Optional<HostedFile> find(String suffix) {
+    checkOpen();
     if (!bits4j.getAsBoolean()) {
       return contains(suffix) ? Optional.of(new RemoteHostedFile(this, suffix, Path.of(""), AccessPolicy.NONE))
           : Optional.empty();
@@ -99,6 +122,7 @@ public final class RemoteUrlGroup implements UrlGroup {
   }
 
   private XmlElement instance() {
+    checkOpen();
     if (deleted) {
       throw new BitsException(Hresult.E_NOT_FOUND, "URL group " + prefix + " was deleted");
     }
@@ -106,6 +130,7 @@ public final class RemoteUrlGroup implements UrlGroup {
   }
 
   private XmlElement extended() {
+    checkOpen();
     if (!bits4j.getAsBoolean()) {
       throw new BitsException(Hresult.E_NOTIMPL, "a Windows target cannot list this (bits4j extension)");
     }
@@ -125,6 +150,7 @@ public final class RemoteUrlGroup implements UrlGroup {
 
   @Override
   public void setAuthentication(AuthScheme scheme, boolean enabled) {
+    checkOpen();
     if (scheme.isExtension() && !bits4j.getAsBoolean()) {
       throw new BitsException(Hresult.E_NOTIMPL, scheme + " is a bits4j extension a Windows target does not know");
     }
@@ -136,6 +162,7 @@ public final class RemoteUrlGroup implements UrlGroup {
 
   @Override
   public Set<AuthScheme> authentication() {
+    checkOpen();
     Set<AuthScheme> out = EnumSet.noneOf(AuthScheme.class);
     if (bits4j.getAsBoolean()) {
       for (XmlElement e : instance().allNamed("bits4j_AuthScheme")) {
@@ -172,6 +199,7 @@ public final class RemoteUrlGroup implements UrlGroup {
 
   @Override
   public void setConnectionLimit(int limit) {
+    checkOpen();
     if (limit < 0) {
       throw new IllegalArgumentException("limit must be >= 0: " + limit);
     }
@@ -185,6 +213,7 @@ public final class RemoteUrlGroup implements UrlGroup {
 
   @Override
   public void setBandwidthLimit(long bytesPerSecond) {
+    checkOpen();
     if (deleted) { // E_NOT_FOUND before looking at the value, as every implementation
       throw new BitsException(Hresult.E_NOT_FOUND, "URL group " + prefix + " was deleted");
     }
@@ -210,6 +239,7 @@ public final class RemoteUrlGroup implements UrlGroup {
 
   @Override
   public void delete() {
+    checkOpen();
     if (deleted) {
       return;
     }

@@ -206,6 +206,7 @@ public final class ServerCore implements AutoCloseable {
   /** FindUrlGroup. */
   public Optional<UrlGroup> findUrlGroup(UrlPrefix prefix) {
     synchronized (lock) {
+      checkOpen();
       return Optional.ofNullable(groups.get(prefix));
     }
   }
@@ -213,13 +214,22 @@ public final class ServerCore implements AutoCloseable {
   /** All groups in creation order. */
   public List<UrlGroup> urlGroups() {
     synchronized (lock) {
+      checkOpen();
       return List.copyOf(groups.values());
+    }
+  }
+
+  /** The prefixes of the groups, in creation order; empty once closed (never throws: for toString). */
+  public List<UrlPrefix> prefixes() {
+    synchronized (lock) {
+      return List.copyOf(groups.keySet());
     }
   }
 
   /** DeleteUrlGroup by prefix. */
   public boolean deleteUrlGroup(UrlPrefix prefix) {
     synchronized (lock) {
+      checkOpen();
       GroupImpl g = groups.get(prefix);
       return g != null && deleteGroup(prefix, g);
     }
@@ -398,6 +408,7 @@ public final class ServerCore implements AutoCloseable {
   public void setSslCertificate(int port, TlsIdentity identity, String storeName) {
     checkPort(port);
     java.util.Objects.requireNonNull(identity, "identity");
+    checkOpen(); // before building contexts for a server that cannot use them (checked again below)
     TlsContexts t = new TlsContexts(identity, new SslBinding(port, storeName, identity.thumbprint()),
         useOpenSsl(), cfg.clientCertificateAuthorities());
     synchronized (lock) {
@@ -411,6 +422,7 @@ public final class ServerCore implements AutoCloseable {
     checkPort(port);
     java.util.Objects.requireNonNull(storeName, "storeName");
     java.util.Objects.requireNonNull(thumbprint, "thumbprint");
+    checkOpen();
     if (cfg.certificateStore() == null) {
       throw new BitsException(Hresult.E_NOTIMPL,
           "this server has no certificate store (NettyCompactServer.Builder.certificateStore)");
@@ -422,6 +434,7 @@ public final class ServerCore implements AutoCloseable {
   /** GetSslCertificate. */
   public Optional<SslBinding> sslCertificate(int port) {
     checkPort(port);
+    checkOpen();
     TlsContexts t = tls.get(port);
     return t == null ? Optional.empty() : Optional.of(t.binding());
   }
@@ -430,6 +443,7 @@ public final class ServerCore implements AutoCloseable {
   public boolean removeSslCertificate(int port) {
     checkPort(port);
     synchronized (lock) {
+      checkOpen();
       return tls.remove(port) != null;
     }
   }
@@ -441,7 +455,8 @@ public final class ServerCore implements AutoCloseable {
   }
 
   /**
-   * Closes listeners, connections and threads; idempotent. Every call returns once the event loops
+   * Closes listeners, connections and threads, ends every group and forgets every TLS binding;
+   * idempotent. Afterwards the server-level calls throw {@link IllegalStateException}. Every call returns once the event loops
    * have ended, also when another thread's call started the shutdown; a call on one of the
    * server's event loops (a log callback, a listener) starts the shutdown and returns without
    * waiting, since that loop can only end once the call has returned.
@@ -464,6 +479,7 @@ public final class ServerCore implements AutoCloseable {
           }
         }
         listeners.clear();
+        tls.clear(); // a stopped server keeps no bindings (nor their keys), as its groups
       }
     }
     boolean onLoop = inEventLoop(boss) || inEventLoop(workers);

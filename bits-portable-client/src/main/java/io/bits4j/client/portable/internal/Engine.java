@@ -172,6 +172,9 @@ public final class Engine implements AutoCloseable {
 
   public ClientJob createJob(JobSpec spec) {
     Objects.requireNonNull(spec, "spec");
+    synchronized (lock) {
+      checkOpen(); // a closed client is misuse, whatever the spec
+    }
     for (Credentials c : spec.credentials()) {
       checkScheme(c.scheme());
     }
@@ -205,12 +208,14 @@ public final class Engine implements AutoCloseable {
 
   public Optional<ClientJob> findJob(JobId id) {
     synchronized (lock) {
+      checkOpen();
       return Optional.ofNullable(jobs.get(id));
     }
   }
 
   public List<ClientJob> jobs() {
     synchronized (lock) {
+      checkOpen();
       return List.copyOf(jobs.values());
     }
   }
