@@ -382,16 +382,18 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       return false;
     }
     HttpHeaders reqHeaders = ex.req.headers();
-    // most requests carry none of the conditional headers: no list is made for an absent one
-    RangeEngine.Plan plan = RangeEngine.plan(ex.head, name -> {
-      CharSequence n = ENGINE_HEADERS.get(name);
-      if (n == null) {
-        n = name;
-      }
-      return reqHeaders.contains(n) ? reqHeaders.getAll(n) : List.of();
-    }, opened.rep(), HttpHandler::boundary);
-    ResponseHead head = new ResponseHead(ctx.alloc(), plan.status());
-    try {
+    RangeEngine.Plan plan;
+    ResponseHead head;
+    try { // a bug below must not keep the descriptor open for good
+      // most requests carry none of the conditional headers: no list is made for an absent one
+      plan = RangeEngine.plan(ex.head, name -> {
+        CharSequence n = ENGINE_HEADERS.get(name);
+        if (n == null) {
+          n = name;
+        }
+        return reqHeaders.contains(n) ? reqHeaders.getAll(n) : List.of();
+      }, opened.rep(), HttpHandler::boundary);
+      head = new ResponseHead(ctx.alloc(), plan.status());
       for (Map.Entry<String, String> h : plan.headers()) {
         head.add(h.getKey(), h.getValue());
       }
