@@ -78,7 +78,8 @@ class MisbehavingTargetTest {
     threads.shutdownNow();
   }
 
-  private static void readRequest(InputStream in) throws IOException {
+  /** Reads one request (head and Content-Length body) off a raw socket. */
+  static void readRequest(InputStream in) throws IOException {
     StringBuilder head = new StringBuilder();
     int c;
     while ((c = in.read()) >= 0) {

@@ -412,7 +412,7 @@ class NetworkFaultTest {
           threads.submit(() -> {
             try {
               if (readRequest) {
-                readRequest(s.getInputStream());
+                MisbehavingTargetTest.readRequest(s.getInputStream());
               }
               script.run(s.getInputStream(), s.getOutputStream(), s);
             } catch (IOException e) {
@@ -436,22 +436,6 @@ class NetworkFaultTest {
         s.close();
       }
       threads.shutdownNow();
-    }
-  }
-
-  static void readRequest(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    int c;
-    while ((c = in.read()) >= 0) {
-      head.append((char) c);
-      if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-        break;
-      }
-    }
-    String h = head.toString().toLowerCase(Locale.ROOT);
-    int i = h.indexOf("content-length:");
-    if (i >= 0) {
-      in.readNBytes(Integer.parseInt(h.substring(i + 15, h.indexOf("\r\n", i)).strip()));
     }
   }
 }

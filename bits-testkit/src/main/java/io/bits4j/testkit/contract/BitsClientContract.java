@@ -328,7 +328,7 @@ public abstract class BitsClientContract {
     ClientJob j = create(spec("done").addFile(urlOfTestFile(), dest).build());
     j.complete();
     assertEquals(JobState.ACKNOWLEDGED, j.state());
-    assertFinalJobRefusesEverything(j, dest);
+    assertRefusesEveryChange(j, dest);
   }
 
   @Test
@@ -340,10 +340,11 @@ public abstract class BitsClientContract {
     assertTrue(client.findJob(j.id()).isEmpty(), "final jobs vanish");
     assertTrue(client.jobs().stream().noneMatch(x -> x.id().equals(j.id())));
     assertEquals(JobState.CANCELLED, j.outcome().toCompletableFuture().getNow(null), "settled at once");
-    assertFinalJobRefusesEverything(j, dest);
+    assertRefusesEveryChange(j, dest);
   }
 
-  private void assertFinalJobRefusesEverything(ClientJob j, Path dest) {
+  /** Every change to {@code j} throws BG_E_INVALID_STATE (a final job, or a closed client's). */
+  private void assertRefusesEveryChange(ClientJob j, Path dest) {
     int invalid = Hresult.BG_E_INVALID_STATE;
     assertHresult(invalid, j::resume);
     assertHresult(invalid, j::complete);
@@ -503,14 +504,7 @@ public abstract class BitsClientContract {
     } else {
       assertEquals(JobState.SUSPENDED, j.state(), "a closed client's jobs can still be read");
       assertEquals("closed", j.displayName());
-      int invalid = Hresult.BG_E_INVALID_STATE;
-      assertHresult(invalid, j::resume);
-      assertHresult(invalid, j::complete);
-      assertHresult(invalid, j::cancel);
-      assertHresult(invalid, () -> j.addFile(urlOfTestFile(), dest));
-      assertHresult(invalid, () -> j.setDisplayName("x"));
-      assertHresult(invalid, () -> j.setDescription("x"));
-      assertHresult(invalid, () -> j.setPriority(JobPriority.LOW));
+      assertRefusesEveryChange(j, dest);
       assertEquals(JobState.SUSPENDED, j.state(), "a refused change changes nothing");
       assertEquals("closed", j.displayName());
     }
