@@ -578,6 +578,7 @@ final class DefaultTransfer implements Transfer {
     try {
       s = job.state();
       r.progress = job.progress();
+      r.transientErrors = job.transientErrorCount();
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "cannot read job " + r.jobId + " before cancelling it", e);
     }
@@ -629,10 +630,17 @@ final class DefaultTransfer implements Transfer {
       if (e.hresult() == Hresult.BG_E_INVALID_STATE || e.hresult() == Hresult.BG_E_NOT_FOUND) {
         return; // already final
       }
-      r.cancelProblem = "cancel() failed: " + describe(e);
+      cancelFailed(r, e);
     } catch (RuntimeException e) {
-      r.cancelProblem = "cancel() failed: " + describe(e);
+      cancelFailed(r, e);
     }
+  }
+
+  /** A job that could not be cancelled is left on its client: a target problem and a cleanup problem. */
+  private void cancelFailed(Run r, RuntimeException e) {
+    r.cancelProblem = "cancel() failed: " + describe(e);
+    cleanupProblems.add("job " + r.jobId + " of this transfer may be left on client " + r.target.client() + " for "
+        + r.target.destination() + ": " + r.cancelProblem);
   }
 
   private void endRun(Run r, TargetOutcome outcome, @Nullable String problem) {

@@ -167,6 +167,41 @@ class ControllerStopAndFailureTest {
     assertNothingLeft();
   }
 
+  /** Found by ControllerPropertiesTest: a job left on a client because cancel() failed is a cleanup problem. */
+  @Test
+  void cancelThatThrowsLeavesTheJobAndIsACleanupProblem() {
+    FakeBitsClient a = client("a");
+    a.defaultScript(FakeJobScript.of(FakeJobScript.fatalError(Hresult.httpError(500), io.bits4j.ErrorContext.REMOTE_FILE)));
+    BitsClient failing = wrapJobs(a, "cancel", new BitsException(Hresult.E_ACCESSDENIED, "scripted cancel"));
+    Controller c = Controller.builder().server(server).scheduler(clock).client("a", failing).build();
+    TransferReport r = run(c.start(plan().target("a", dest("x")).build()));
+    assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(r.targets().get(0).outcome()).isEqualTo(TargetOutcome.FAILED);
+    assertThat(r.targets().get(0).problem()).hasValueSatisfying(p -> assertThat(p).contains("cancel() failed"));
+    assertThat(a.allJobs().get(0).state()).isEqualTo(JobState.ERROR); // still on the client
+    assertThat(r.isClean()).as("a job this transfer created is left: %s", r).isFalse();
+    assertThat(r.cleanupProblems()).singleElement().asString()
+        .contains(a.allJobs().get(0).id().toString()).contains("client a").contains("cancel() failed");
+    server.checkNoUrlGroups();
+  }
+
+  /** Found by ControllerPropertiesTest: a job stopped between two observations reports its current error count. */
+  @Test
+  void deadlineReportsTheTransientErrorsOfAJobSeenOnlyWhenStopped() {
+    FakeBitsClient a = client("a");
+    a.defaultScript(FakeJobScript.of(progress(1000), FakeJobScript.connectionClosed()));
+    Controller c = Controller.builder().server(server).scheduler(clock)
+        .pollInterval(Duration.ofMinutes(5)).client("a", silent(a)).build();
+    TransferReport r = run(c.start(plan().deadline(Duration.ofSeconds(30)).target("a", dest("x")).build()));
+    assertThat(r.outcome()).isEqualTo(Outcome.DEADLINE_EXCEEDED);
+    TransferReport.TargetResult t = r.targets().get(0);
+    assertThat(t.outcome()).isEqualTo(TargetOutcome.DEADLINE_EXCEEDED);
+    assertThat(a.allJobs().get(0).transientErrorCount()).isEqualTo(1);
+    assertThat(t.transientErrors()).as(t.toString()).isEqualTo(1);
+    assertThat(t.lastState()).contains(JobState.CANCELLED);
+    assertNothingLeft();
+  }
+
   @Test
   void addListenerThatThrowsFallsBackToPolling() throws IOException {
     FakeBitsClient a = client("a");

@@ -31,7 +31,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Model-based properties: random operation sequences on a job against the BITS state machine
  * (bits-spec §4.2), and state-file encoding of arbitrary strings.
  */
-class JobStateMachineProperties {
+class JobStateMachinePropertiesTest {
   enum Op { ADD_FILE, RESUME, SUSPEND, COMPLETE, CANCEL, SET_PRIORITY }
 
   /** The model: SUSPENDED, ACTIVE (QUEUED/CONNECTING: the server never answers), or FINAL. */

@@ -29,7 +29,7 @@ import net.jqwik.api.Provide;
  * Random operation sequences against one fake job with a random script: the BITS state machine's
  * invariants hold after every step.
  */
-class FakeJobStateMachineProperties {
+class FakeJobStateMachinePropertiesTest {
   private static final URI URL = URI.create("http://127.0.0.1:8080/Carmine/f.bin");
 
   enum Op { RESUME, SUSPEND, COMPLETE, CANCEL, ADD_FILE, TICK, LONG_WAIT }
