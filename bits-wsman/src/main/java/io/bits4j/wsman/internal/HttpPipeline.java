@@ -1,9 +1,9 @@
 package io.bits4j.wsman.internal;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -46,10 +47,13 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The endpoint's Netty pipeline: [TLS] → connection cap → HTTP codec with bounded lines and
- * headers → request receive timeout → 500 KB aggregator (413 before any XML is parsed) →
- * keep-alive → {@link Handler} (POST {@code /wsman} only, SOAP content type), which hands the body
- * to the {@link Processor} on a worker pool and never blocks the event loop.
+ * The endpoint's Netty pipeline: [TLS] → connection cap → request receive timeout (from the
+ * request's first byte, headers included) → HTTP codec with bounded lines and headers → 500 KB
+ * aggregator (413 before any XML is parsed) → flow control → keep-alive → {@link Handler} (POST
+ * {@code /wsman} only, SOAP content type), which hands the body to the {@link Processor} on a worker
+ * pool and never blocks the event loop. A connection has at most one request in progress: reading
+ * stops until its answer is written, so pipelined requests are answered in order and one connection
+ * cannot occupy the worker pool.
  */
 public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
   /** Largest request accepted (MaxEnvelopeSizekb 500). */
@@ -107,9 +111,12 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
     }
     ch.pipeline().addLast("cap", cap);
     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS));
+    ReceiveTimeout receive = new ReceiveTimeout(receiveTimeoutMillis);
+    ch.pipeline().addLast("receive", receive);
     ch.pipeline().addLast("http", new HttpServerCodec(4096, 16 * 1024, 64 * 1024));
-    ch.pipeline().addLast("receive", new ReceiveTimeout(receiveTimeoutMillis));
+    ch.pipeline().addLast("received", receive.end());
     ch.pipeline().addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST));
+    ch.pipeline().addLast("flow", new FlowControlHandler());
     ch.pipeline().addLast("keepalive", new HttpServerKeepAliveHandler());
     ch.pipeline().addLast("wsman", new Handler(processor, workers));
   }
@@ -148,8 +155,13 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
     }
   }
 
-  /** Closes a connection that takes longer than the limit to deliver one whole request (slow loris). */
-  private static final class ReceiveTimeout extends ChannelDuplexHandler {
+  /**
+   * Closes a connection that takes longer than the limit to deliver one whole request, headers
+   * included (slow loris): the clock starts at the request's first byte (this handler sits before
+   * the HTTP codec) and stops when the codec has decoded the request's end ({@link #end()}, after
+   * the codec).
+   */
+  private static final class ReceiveTimeout extends ChannelInboundHandlerAdapter {
     private final long millis;
     private @Nullable ScheduledFuture<?> timer;
 
@@ -159,24 +171,36 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-      if (msg instanceof HttpRequest && timer == null) {
+      if (timer == null && msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
+        Channel ch = ctx.channel();
         timer = ctx.executor().schedule(() -> {
           FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT);
           r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-          ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+          ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE); // through the HTTP encoder
         }, millis, TimeUnit.MILLISECONDS);
       }
-      if (msg instanceof LastHttpContent && timer != null) {
-        timer.cancel(false);
-        timer = null;
-      }
       super.channelRead(ctx, msg);
+    }
+
+    /** The handler after the codec that stops the clock when a request has been received whole. */
+    ChannelInboundHandlerAdapter end() {
+      return new ChannelInboundHandlerAdapter() {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+          if (msg instanceof LastHttpContent && timer != null) {
+            timer.cancel(false);
+            timer = null;
+          }
+          super.channelRead(ctx, msg);
+        }
+      };
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
       if (timer != null) {
         timer.cancel(false);
+        timer = null;
       }
       super.channelInactive(ctx);
     }
@@ -225,11 +249,19 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
           req.headers().get("WSMANIDENTIFY", "").strip());
       X509Certificate cert = peerCertificate(ctx.channel());
       Channel ch = ctx.channel();
+      // one request in progress per connection: read the next only once this one is answered
+      ch.config().setAutoRead(false);
       try {
         workers.execute(() -> processor.process(body, authorization, unauthenticatedIdentify, cert,
-            ch.remoteAddress(), r -> send(ch, HttpResponseStatus.valueOf(r.status()), r.body(), keepAlive,
-                r.challenge())));
+            ch.remoteAddress(), r -> {
+              FullHttpResponse resp = response(HttpResponseStatus.valueOf(r.status()), r.body(), keepAlive);
+              if (r.challenge()) {
+                resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"WSMAN\"");
+              }
+              write(ch, resp, keepAlive).addListener(f -> ch.config().setAutoRead(true));
+            }));
       } catch (RejectedExecutionException e) {
+        ch.config().setAutoRead(true);
         FullHttpResponse r = response(HttpResponseStatus.SERVICE_UNAVAILABLE, null, keepAlive);
         r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
         write(ch, r, keepAlive);
@@ -275,16 +307,15 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
       write(ch, r, keepAlive);
     }
 
-    private static void write(Channel ch, FullHttpResponse r, boolean keepAlive) {
+    private static ChannelFuture write(Channel ch, FullHttpResponse r, boolean keepAlive) {
       if (!ch.isActive()) {
         r.release();
-        return;
+        return ch.newSucceededFuture();
       }
       if (keepAlive) {
-        ch.writeAndFlush(r);
-      } else {
-        ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+        return ch.writeAndFlush(r);
       }
+      return ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
     }
   }
 }

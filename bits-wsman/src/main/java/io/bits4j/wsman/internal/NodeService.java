@@ -335,8 +335,12 @@ public final class NodeService {
       Optional<Long> priority = p.unsigned("Priority", 0xFFFF_FFFFL);
       Optional<Long> retry = p.unsigned("MinimumRetryDelay", 0xFFFF_FFFFL);
       Optional<Long> noProgress = p.unsigned("NoProgressTimeout", 0xFFFF_FFFFL);
+      // validate everything before changing anything: a refused Put leaves the job as it was
       if (priority.isPresent()) {
-        JobPriority.ofCode((int) Math.min(priority.get(), Integer.MAX_VALUE)); // validate before changing anything
+        JobPriority.ofCode((int) Math.min(priority.get(), Integer.MAX_VALUE));
+      }
+      if (name.isPresent() || description.isPresent()) {
+        JobSpec.builder(name.orElse("x")).description(description.orElse(""));
       }
       if (name.isPresent()) {
         j.setDisplayName(name.get());

@@ -88,7 +88,8 @@ public final class Processor {
     try {
       env = Envelope.parse(body);
     } catch (WsmanFault f) {
-      AUDIT.warn("fault remote={} user={} fault={} reason={}", remote, who.name(), f.subcode(), f.getMessage());
+      AUDIT.warn("fault remote={} user={} fault={} reason={}", remote, who.name(), f.subcode(),
+          loggable(f.getMessage()));
       once.accept(faultReply(NodeService.fault(f, null)));
       return;
     }
@@ -97,10 +98,11 @@ public final class Processor {
       once.accept(new HttpReply(200, service.identify(true).body(), false));
       return;
     }
-    String action = String.valueOf(env.action());
+    String action = loggable(env.action());
+    String resource = loggable(env.resourceUri());
     if (!who.isAdministrator()) {
       AUDIT.warn("refused remote={} user={} auth={} action={} resource={} reason=not-an-administrator",
-          remote, who.name(), auth.method(), action, env.resourceUri());
+          remote, who.name(), auth.method(), action, resource);
       once.accept(faultReply(NodeService.fault(
           WsmanFault.accessDenied("Access is denied: only administrators may manage this node"), env)));
       return;
@@ -128,8 +130,8 @@ public final class Processor {
         // reads (Get, Enumerate, Pull, Release) at DEBUG: controllers poll; changes and faults at INFO
         boolean read = action.startsWith(Ns.WSEN) || action.equals(Ns.ACTION_GET);
         String fmt = "{} remote={} user={} auth={} action={} resource={} selectors={}";
-        Object[] args = {r.fault() ? "fault" : "ok", remote, who.name(), auth.method(), action, env.resourceUri(),
-            env.selectors()};
+        Object[] args = {r.fault() ? "fault" : "ok", remote, who.name(), auth.method(), action, resource,
+            loggable(env.selectors().toString())};
         if (read && !r.fault()) {
           AUDIT.debug(fmt, args);
         } else {
@@ -146,6 +148,26 @@ public final class Processor {
       timer.cancel();
       count.decrementAndGet();
     }
+  }
+
+  /** Longest client-supplied value written to the audit log. */
+  static final int MAX_LOGGED = 256;
+
+  /**
+   * A client-supplied value as one bounded audit-log field: control characters (CR, LF…) become
+   * {@code ?}, so a request cannot forge audit lines, and long values are cut.
+   */
+  static String loggable(@Nullable String value) {
+    String v = String.valueOf(value);
+    StringBuilder b = new StringBuilder(Math.min(v.length(), MAX_LOGGED + 1));
+    for (int i = 0; i < v.length() && i < MAX_LOGGED; i++) {
+      char c = v.charAt(i);
+      b.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c);
+    }
+    if (v.length() > MAX_LOGGED) {
+      b.append('\u2026');
+    }
+    return b.toString();
   }
 
   private static HttpReply faultReply(NodeService.Reply r) {

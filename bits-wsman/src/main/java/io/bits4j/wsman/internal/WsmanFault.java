@@ -40,13 +40,24 @@ public final class WsmanFault extends Exception {
 
   private WsmanFault(String code, String subcodeNs, String subcode, String reason, long wsmanCode,
       @Nullable String detail) {
-    super(reason, null, false, false);
+    super(bounded(reason), null, false, false);
     this.code = code;
     this.subcodeNs = subcodeNs;
     this.subcode = subcode;
     this.wsmanCode = wsmanCode;
     this.detail = detail;
     this.httpStatus = 500;
+  }
+
+  /** Longest reason text: faults quote what the client sent, which must not make them large. */
+  static final int MAX_REASON = 1024;
+
+  private static String bounded(String reason) {
+    if (reason.length() <= MAX_REASON) {
+      return reason;
+    }
+    int end = Character.isHighSurrogate(reason.charAt(MAX_REASON - 1)) ? MAX_REASON - 1 : MAX_REASON;
+    return reason.substring(0, end) + "\u2026";
   }
 
   /** A fault with a WS-Management subcode. */
