@@ -14,7 +14,6 @@ import io.bits4j.TransferReport.TargetOutcome;
 import io.bits4j.UrlGroup;
 import io.bits4j.UrlPrefix;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,41 +72,9 @@ class ControllerLostReplyTest {
     return new BitsException(CONNECTION_ERROR, "the connection was lost before the whole reply arrived");
   }
 
-  /** Carries {@code method} out on the target, then throws as if its reply was lost. */
-  @SuppressWarnings("unchecked")
-  static <T> T losingReplyOf(Class<T> type, T target, String method) {
-    return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> {
-      Object r = invoke(m, target, a);
-      if (m.getName().equals(method)) {
-        throw lost();
-      }
-      return r;
-    });
-  }
-
-  /** A server whose groups lose the reply of {@code method}. */
-  static CompactServer groupsLosingReplyOf(CompactServer inner, String method) {
-    return (CompactServer) Proxy.newProxyInstance(CompactServer.class.getClassLoader(),
-        new Class<?>[] {CompactServer.class}, (p, m, a) -> {
-          Object r = invoke(m, inner, a);
-          if (m.getName().equals("createUrlGroup")) {
-            return losingReplyOf(UrlGroup.class, (UrlGroup) r, method);
-          }
-          return r;
-        });
-  }
-
-  private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
-    try {
-      return m.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
-  }
-
   @Test
   void urlPublishedByAHostWhoseReplyWasLostIsRemoved() {
-    try (Controller c = Controller.builder().server(groupsLosingReplyOf(server, "host")).client("a", client)
+    try (Controller c = Controller.builder().server(ClientWrappers.groupsLosingReplyOf(server, "host", lost())).client("a", client)
         .scheduler(clock).build()) {
       TransferReport r = run(c, plan().build());
       assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
@@ -119,7 +86,7 @@ class ControllerLostReplyTest {
 
   @Test
   void urlPublishedUnderAnExplicitSuffixByAHostWhoseReplyWasLostIsRemoved() {
-    try (Controller c = Controller.builder().server(groupsLosingReplyOf(server, "host")).client("a", client)
+    try (Controller c = Controller.builder().server(ClientWrappers.groupsLosingReplyOf(server, "host", lost())).client("a", client)
         .scheduler(clock).build()) {
       TransferReport r = run(c, plan().suffix("disk.img").build());
       assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
@@ -141,7 +108,7 @@ class ControllerLostReplyTest {
 
   @Test
   void groupCreatedByACallWhoseReplyWasLostIsDeleted() {
-    CompactServer s = losingReplyOf(CompactServer.class, server, "createUrlGroup");
+    CompactServer s = ClientWrappers.losingReplyOf(CompactServer.class, server, "createUrlGroup", lost());
     try (Controller c = Controller.builder().server(s).client("a", client).scheduler(clock).build()) {
       TransferReport r = run(c, plan().build());
       assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
@@ -152,7 +119,7 @@ class ControllerLostReplyTest {
 
   @Test
   void jobCreatedByACallWhoseReplyWasLostIsFoundAndCancelled() {
-    BitsClient losing = losingReplyOf(BitsClient.class, client, "createJob");
+    BitsClient losing = ClientWrappers.losingReplyOf(BitsClient.class, client, "createJob", lost());
     try (Controller c = Controller.builder().server(server).client("a", losing).scheduler(clock).build()) {
       TransferReport r = run(c, plan().build());
       assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
@@ -171,7 +138,7 @@ class ControllerLostReplyTest {
     int[] creates = {0};
     holder[0] = (BitsClient) Proxy.newProxyInstance(BitsClient.class.getClassLoader(), new Class<?>[] {BitsClient.class},
         (p, m, a) -> {
-          Object r = invoke(m, client, a);
+          Object r = ClientWrappers.invoke(m, client, a);
           if (m.getName().equals("createJob") && ++creates[0] == 2) {
             throw lost();
           }

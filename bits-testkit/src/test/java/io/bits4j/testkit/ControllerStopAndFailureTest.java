@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bits4j.BitsClient;
 import io.bits4j.BitsException;
-import io.bits4j.ClientJob;
 import io.bits4j.Controller;
 import io.bits4j.Hresult;
 import io.bits4j.JobState;
@@ -16,82 +15,22 @@ import io.bits4j.TransferReport;
 import io.bits4j.TransferReport.Outcome;
 import io.bits4j.TransferReport.TargetOutcome;
 import io.bits4j.TransientErrorPolicy;
-import io.bits4j.UrlPrefix;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The default controller stopping (cancel, deadline) and failing part-way, against the fakes (manual clock, no sleeps). */
-class ControllerStopAndFailureTest {
-  private static final UrlPrefix PREFIX = UrlPrefix.parse("http://127.0.0.1:8080/Carmine");
-  private static final int SIZE = 10_000;
-
-  @TempDir Path tmp;
-
-  private final ManualClock clock = new ManualClock();
-  private final FakeCompactServer server = new FakeCompactServer();
-  private final JobCensus census = new JobCensus();
-  private final List<FakeBitsClient> clients = new ArrayList<>();
-  private Path source;
-  private byte[] bytes;
-
-  @BeforeEach
-  void setUp() throws IOException {
-    bytes = new byte[SIZE];
-    new Random(7).nextBytes(bytes);
-    source = Files.write(tmp.resolve("src.bin"), bytes);
-    Files.createDirectories(tmp.resolve("dest"));
-  }
-
-  @AfterEach
-  void noTaskFailed() {
-    clock.checkNoTaskFailures();
-  }
-
-  private FakeBitsClient client(String name) {
-    FakeBitsClient c = FakeBitsClient.builder().name(name).scheduler(clock).server(server).census(census).build();
-    clients.add(c);
-    return c;
-  }
-
-  private Path dest(String name) {
-    return tmp.resolve("dest").resolve(name);
-  }
-
-  private TransferPlan.Builder plan() {
-    return TransferPlan.builder(source, PREFIX).hostName("127.0.0.1");
-  }
-
-  private TransferReport run(Transfer t) {
-    for (int i = 0; i < 100_000 && !t.isDone(); i++) {
-      clock.advance(Duration.ofSeconds(1));
-    }
-    assertThat(t.isDone()).as("transfer done within the step bound").isTrue();
-    return t.result().toCompletableFuture().join();
-  }
-
-  private void assertNothingLeft() {
-    server.checkNoUrlGroups();
-    clients.forEach(FakeBitsClient::checkNoActiveJobs);
-    assertThat(census.alive()).isZero();
+class ControllerStopAndFailureTest extends ControllerFixture {
+  ControllerStopAndFailureTest() {
+    super("src.bin", 7);
   }
 
   @Test
   void cancelWhileAJobWaitsInTransferredCompletesIt() throws IOException {
     FakeBitsClient a = client("a");
     Controller c = Controller.builder().server(server).scheduler(clock)
-        .pollInterval(Duration.ofSeconds(5)).client("a", silent(a)).build();
+        .pollInterval(Duration.ofSeconds(5)).client("a", ClientWrappers.silent(a)).build();
     Transfer t = c.start(plan().target("a", dest("x")).build());
     clock.advance(Duration.ofSeconds(2));
     assertThat(a.allJobs().get(0).state()).isEqualTo(JobState.TRANSFERRED);
@@ -110,7 +49,7 @@ class ControllerStopAndFailureTest {
     FakeBitsClient b = client("b");
     b.defaultScript(FakeJobScript.of(stall()));
     Controller c = Controller.builder().server(server).scheduler(clock)
-        .pollInterval(Duration.ofMinutes(5)).client("a", silent(a)).client("b", b).build();
+        .pollInterval(Duration.ofMinutes(5)).client("a", ClientWrappers.silent(a)).client("b", b).build();
     TransferReport r = run(c.start(plan().deadline(Duration.ofSeconds(30))
         .target("a", dest("x")).target("b", dest("y")).build()));
     assertThat(r.outcome()).isEqualTo(Outcome.DEADLINE_EXCEEDED);
@@ -156,7 +95,7 @@ class ControllerStopAndFailureTest {
   @Test
   void completeThatThrowsCancelsTheJobAndCleansUp() {
     FakeBitsClient a = client("a");
-    BitsClient failing = wrapJobs(a, "complete", new BitsException(Hresult.E_ACCESSDENIED, "scripted complete"));
+    BitsClient failing = ClientWrappers.failingJobs(a, "complete", new BitsException(Hresult.E_ACCESSDENIED, "scripted complete"));
     Controller c = Controller.builder().server(server).scheduler(clock).client("a", failing).build();
     TransferReport r = run(c.start(plan().target("a", dest("x")).build()));
     assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
@@ -172,7 +111,7 @@ class ControllerStopAndFailureTest {
   void cancelThatThrowsLeavesTheJobAndIsACleanupProblem() {
     FakeBitsClient a = client("a");
     a.defaultScript(FakeJobScript.of(FakeJobScript.fatalError(Hresult.httpError(500), io.bits4j.ErrorContext.REMOTE_FILE)));
-    BitsClient failing = wrapJobs(a, "cancel", new BitsException(Hresult.E_ACCESSDENIED, "scripted cancel"));
+    BitsClient failing = ClientWrappers.failingJobs(a, "cancel", new BitsException(Hresult.E_ACCESSDENIED, "scripted cancel"));
     Controller c = Controller.builder().server(server).scheduler(clock).client("a", failing).build();
     TransferReport r = run(c.start(plan().target("a", dest("x")).build()));
     assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
@@ -191,7 +130,7 @@ class ControllerStopAndFailureTest {
     FakeBitsClient a = client("a");
     a.defaultScript(FakeJobScript.of(progress(1000), FakeJobScript.connectionClosed()));
     Controller c = Controller.builder().server(server).scheduler(clock)
-        .pollInterval(Duration.ofMinutes(5)).client("a", silent(a)).build();
+        .pollInterval(Duration.ofMinutes(5)).client("a", ClientWrappers.silent(a)).build();
     TransferReport r = run(c.start(plan().deadline(Duration.ofSeconds(30)).target("a", dest("x")).build()));
     assertThat(r.outcome()).isEqualTo(Outcome.DEADLINE_EXCEEDED);
     TransferReport.TargetResult t = r.targets().get(0);
@@ -205,7 +144,7 @@ class ControllerStopAndFailureTest {
   @Test
   void addListenerThatThrowsFallsBackToPolling() throws IOException {
     FakeBitsClient a = client("a");
-    BitsClient failing = wrapJobs(a, "addListener", new IllegalStateException("listener refused"));
+    BitsClient failing = ClientWrappers.failingJobs(a, "addListener", new IllegalStateException("listener refused"));
     Controller c = Controller.builder().server(server).scheduler(clock).pollInterval(Duration.ofSeconds(5))
         .client("a", failing).build();
     TransferReport r = run(c.start(plan().target("a", dest("x")).build()));
@@ -255,49 +194,6 @@ class ControllerStopAndFailureTest {
       a.checkNoActiveJobs();
       assertThat(cen.alive()).isZero();
       a.close();
-    }
-  }
-
-  private static BitsClient silent(FakeBitsClient inner) {
-    return (BitsClient) Proxy.newProxyInstance(BitsClient.class.getClassLoader(), new Class<?>[] {BitsClient.class},
-        (proxy, m, args) -> {
-          Object res = invoke(m, inner, args);
-          if (!m.getName().equals("createJob")) {
-            return res;
-          }
-          ClientJob job = (ClientJob) res;
-          return Proxy.newProxyInstance(ClientJob.class.getClassLoader(), new Class<?>[] {ClientJob.class},
-              (p2, m2, a2) -> switch (m2.getName()) {
-                case "addListener", "removeListener" -> null;
-                case "outcome" -> new CompletableFuture<JobState>();
-                default -> invoke(m2, job, a2);
-              });
-        });
-  }
-
-  private static BitsClient wrapJobs(FakeBitsClient inner, String method, RuntimeException failure) {
-    return (BitsClient) Proxy.newProxyInstance(BitsClient.class.getClassLoader(), new Class<?>[] {BitsClient.class},
-        (proxy, m, args) -> {
-          Object res = invoke(m, inner, args);
-          if (!m.getName().equals("createJob")) {
-            return res;
-          }
-          ClientJob job = (ClientJob) res;
-          return Proxy.newProxyInstance(ClientJob.class.getClassLoader(), new Class<?>[] {ClientJob.class},
-              (p2, m2, a2) -> {
-                if (m2.getName().equals(method)) {
-                  throw failure;
-                }
-                return invoke(m2, job, a2);
-              });
-        });
-  }
-
-  private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
-    try {
-      return m.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
     }
   }
 }

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bits4j.AccessPolicy;
 import io.bits4j.AuthScheme;
-import io.bits4j.BitsClient;
 import io.bits4j.BitsException;
 import io.bits4j.ClientJob;
 import io.bits4j.Controller;
@@ -26,86 +25,15 @@ import io.bits4j.TransferReport.Outcome;
 import io.bits4j.TransferReport.TargetOutcome;
 import io.bits4j.TransientErrorPolicy;
 import io.bits4j.UrlGroup;
-import io.bits4j.UrlPrefix;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The default controller against the fakes, driven by a manual clock: deterministic, no sleeps. */
-class ControllerTest {
-  private static final UrlPrefix PREFIX = UrlPrefix.parse("http://127.0.0.1:8080/Carmine");
-  private static final int SIZE = 10_000;
-
-  @TempDir Path tmp;
-
-  private final ManualClock clock = new ManualClock();
-  private final FakeCompactServer server = new FakeCompactServer();
-  private final JobCensus census = new JobCensus();
-  private final List<FakeBitsClient> clients = new ArrayList<>();
-  private Path source;
-  private byte[] bytes;
-
-  @BeforeEach
-  void setUp() throws IOException {
-    bytes = new byte[SIZE];
-    new Random(42).nextBytes(bytes);
-    source = Files.write(tmp.resolve("source image.bin"), bytes);
-    Files.createDirectories(tmp.resolve("dest"));
-  }
-
-  @AfterEach
-  void noTaskFailed() {
-    clock.checkNoTaskFailures();
-  }
-
-  private FakeBitsClient client(String name) {
-    FakeBitsClient c = FakeBitsClient.builder().name(name).scheduler(clock).server(server).census(census).build();
-    clients.add(c);
-    return c;
-  }
-
-  private Controller controller(FakeBitsClient... cs) {
-    Controller.Builder b = Controller.builder().server(server).scheduler(clock).pollInterval(Duration.ofSeconds(5));
-    for (FakeBitsClient c : cs) {
-      b.client(c.toString().replaceAll("FakeBitsClient\\[(.*)]", "$1"), c);
-    }
-    return b.build();
-  }
-
-  private Path dest(String name) {
-    return tmp.resolve("dest").resolve(name);
-  }
-
-  private TransferPlan.Builder plan() {
-    return TransferPlan.builder(source, PREFIX).hostName("127.0.0.1");
-  }
-
-  /** Advances the clock a second at a time until the transfer is done (bounded). */
-  private TransferReport run(Transfer t) {
-    for (int i = 0; i < 100_000 && !t.isDone(); i++) {
-      clock.advance(Duration.ofSeconds(1));
-    }
-    assertThat(t.isDone()).as("transfer done within the step bound").isTrue();
-    CompletableFuture<TransferReport> f = t.result().toCompletableFuture();
-    assertThat(f).isCompleted();
-    return f.join();
-  }
-
-  private void assertNothingLeft() {
-    server.checkNoUrlGroups();
-    clients.forEach(FakeBitsClient::checkNoActiveJobs);
-    assertThat(census.alive()).isZero();
+class ControllerTest extends ControllerFixture {
+  ControllerTest() {
+    super("source image.bin", 42);
   }
 
   @Test
@@ -449,7 +377,7 @@ class ControllerTest {
   void pollingFindsTheOutcomeWhenAClientNeverNotifies() throws IOException {
     FakeBitsClient a = client("a");
     Controller c = Controller.builder().server(server).scheduler(clock)
-        .pollInterval(Duration.ofSeconds(5)).client("a", silent(a)).build();
+        .pollInterval(Duration.ofSeconds(5)).client("a", ClientWrappers.silent(a)).build();
     Transfer t = c.start(plan().target("a", dest("x")).build());
     clock.advance(Duration.ofSeconds(4));
     assertThat(a.allJobs().get(0).state()).as("transferred at the first tick").isEqualTo(JobState.TRANSFERRED);
@@ -529,7 +457,8 @@ class ControllerTest {
     FakeBitsClient a = client("a");
     a.defaultScript(FakeJobScript.of(progress(10), stall()));
     Controller c = Controller.builder().server(server).scheduler(clock)
-        .pollInterval(Duration.ofSeconds(5)).client("a", unobservable(a)).build();
+        .pollInterval(Duration.ofSeconds(5)).client("a", ClientWrappers.failingJobs(a, "state",
+            new java.io.UncheckedIOException(new java.io.IOException("client node unreachable")))).build();
     TransferReport r = run(c.start(plan().target("a", dest("x")).build()));
     assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
     assertThat(r.targets().get(0).outcome()).isEqualTo(TargetOutcome.REFUSED);
@@ -537,50 +466,5 @@ class ControllerTest {
         p -> assertThat(p).contains("cannot observe the job").contains("unreachable"));
     assertThat(a.allJobs().get(0).state()).isEqualTo(JobState.CANCELLED);
     assertNothingLeft();
-  }
-
-  /** Wraps a client so that its jobs' state() always fails, as an unreachable remote client's would. */
-  private static BitsClient unobservable(FakeBitsClient inner) {
-    return (BitsClient) Proxy.newProxyInstance(BitsClient.class.getClassLoader(), new Class<?>[] {BitsClient.class},
-        (proxy, m, args) -> {
-          Object res = invoke(m, inner, args);
-          if (!m.getName().equals("createJob")) {
-            return res;
-          }
-          ClientJob job = (ClientJob) res;
-          return Proxy.newProxyInstance(ClientJob.class.getClassLoader(), new Class<?>[] {ClientJob.class},
-              (p2, m2, a2) -> {
-                if (m2.getName().equals("state")) {
-                  throw new java.io.UncheckedIOException(new java.io.IOException("client node unreachable"));
-                }
-                return invoke(m2, job, a2);
-              });
-        });
-  }
-
-  /** Wraps a client so that its jobs never call listeners and their outcome stages never complete. */
-  private static BitsClient silent(FakeBitsClient inner) {
-    return (BitsClient) Proxy.newProxyInstance(BitsClient.class.getClassLoader(), new Class<?>[] {BitsClient.class},
-        (proxy, m, args) -> {
-          Object res = invoke(m, inner, args);
-          return m.getName().equals("createJob") ? silentJob((ClientJob) res) : res;
-        });
-  }
-
-  private static ClientJob silentJob(ClientJob job) {
-    return (ClientJob) Proxy.newProxyInstance(ClientJob.class.getClassLoader(), new Class<?>[] {ClientJob.class},
-        (proxy, m, args) -> switch (m.getName()) {
-          case "addListener", "removeListener" -> null;
-          case "outcome" -> new CompletableFuture<JobState>();
-          default -> invoke(m, job, args);
-        });
-  }
-
-  private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
-    try {
-      return m.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
   }
 }
