@@ -374,7 +374,7 @@ public final class Engine implements AutoCloseable {
         default:
           break;
       }
-      j.epoch++;
+      newEpoch(j);
       j.error = null;
       j.noProgressSince = null;
       j.seq = nextSeq++;
@@ -397,7 +397,7 @@ public final class Engine implements AutoCloseable {
       r = j.run;
       already = j.state == JobState.SUSPENDED;
       if (!already) {
-        j.epoch++;
+        newEpoch(j);
         if (r != null) {
           r.requestStop();
         }
@@ -420,7 +420,7 @@ public final class Engine implements AutoCloseable {
     synchronized (lock) {
       checkNotFinal(j);
       j.closing = true;
-      j.epoch++;
+      newEpoch(j);
       r = j.run;
       if (r != null) {
         r.requestStop();
@@ -549,6 +549,7 @@ public final class Engine implements AutoCloseable {
     synchronized (lock) {
       j.closing = false;
       j.removed = true;
+      newEpoch(j);
       jobs.remove(j.id);
       setStateLocked(j, finalState);
     }
@@ -806,7 +807,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private void scheduleSlice(Run r) {
-    scheduler.schedule(timeSlice, () -> {
+    r.slice = scheduler.schedule(timeSlice, () -> {
       synchronized (lock) {
         if (r.job.run != r || r.stop) {
           return;
@@ -871,6 +872,11 @@ public final class Engine implements AutoCloseable {
       synchronized (lock) {
         if (j.run == run) {
           j.run = null;
+        }
+        Scheduler.Task slice = run.slice;
+        if (slice != null) {
+          run.slice = null;
+          slice.cancel(); // or the scheduler keeps the run (and its job) until the slice ends
         }
       }
       run.done.countDown();
@@ -939,12 +945,12 @@ public final class Engine implements AutoCloseable {
 
   /** Schedules the retry of a TRANSIENT_ERROR job, or its move to ERROR at the no-progress deadline. */
   private void scheduleRetry(PortableJob j, Duration delay, Instant now) {
-    int epoch = ++j.epoch;
+    int epoch = newEpoch(j);
     Instant since = j.noProgressSince == null ? now : j.noProgressSince;
     Instant deadline = since.plus(j.noProgressTimeout);
     Instant retryAt = now.plus(delay);
     if (retryAt.isBefore(deadline)) {
-      scheduler.schedule(delay, () -> {
+      j.retryTask = scheduler.schedule(delay, () -> {
         synchronized (lock) {
           if (closed || j.epoch != epoch || j.state != JobState.TRANSIENT_ERROR || j.removed) {
             return;
@@ -956,7 +962,7 @@ public final class Engine implements AutoCloseable {
         requestDispatch();
       });
     } else {
-      scheduler.schedule(Duration.between(now, deadline), () -> {
+      j.retryTask = scheduler.schedule(Duration.between(now, deadline), () -> {
         synchronized (lock) {
           if (closed || j.epoch != epoch || j.state != JobState.TRANSIENT_ERROR || j.removed) {
             return;
@@ -966,6 +972,20 @@ public final class Engine implements AutoCloseable {
         persistAsync(j);
       });
     }
+  }
+
+  /**
+   * Makes the job's scheduled retry/deadline task stale (caller holds the lock) and cancels it: a
+   * stale task would do nothing when it fell due, but until then the scheduler (the JVM-wide
+   * {@link Scheduler#system()} by default) would keep the job and this engine reachable.
+   */
+  private int newEpoch(PortableJob j) {
+    Scheduler.Task t = j.retryTask;
+    if (t != null) {
+      j.retryTask = null;
+      t.cancel();
+    }
+    return ++j.epoch;
   }
 
   // ---------------------------------------------------------------- closing
@@ -980,6 +1000,7 @@ public final class Engine implements AutoCloseable {
       }
       closed = true;
       for (PortableJob j : jobs.values()) {
+        newEpoch(j); // a pending retry would only find the client closed
         if (j.run != null) {
           runs.add(j.run);
           j.run.requestStop();

@@ -65,6 +65,12 @@ public final class PortableJob implements ClientJob {
   long seq;
   /** Bumped whenever scheduled retry/timeout tasks become stale. */
   int epoch;
+  /**
+   * The pending retry (or no-progress deadline) task of a TRANSIENT_ERROR job; cancelled when the
+   * epoch moves on, so that the scheduler does not keep an ended job (and its engine) until the
+   * task falls due.
+   */
+  io.bits4j.Scheduler.@Nullable Task retryTask;
   @Nullable Run run;
   /** complete()/cancel() in progress: not dispatched. */
   boolean closing;

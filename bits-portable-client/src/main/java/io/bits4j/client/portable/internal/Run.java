@@ -8,6 +8,8 @@ final class Run {
   final PortableJob job;
   final CountDownLatch done = new CountDownLatch(1);
   volatile boolean stop;
+  /** The run's pending time-slice task (guarded by the engine's lock); cancelled when the run ends. */
+  io.bits4j.Scheduler.@Nullable Task slice;
   private volatile @Nullable HttpSession session;
 
   Run(PortableJob job) {
