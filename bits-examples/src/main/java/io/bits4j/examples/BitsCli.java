@@ -75,6 +75,22 @@ public final class BitsCli {
     }
     cl.setOut(out);
     cl.setErr(err);
+    // A mistyped option or a missing argument: one line that says what is wrong and where the help
+    // is, like our own refusals ("bits: …"), instead of thirty lines of usage with the error above
+    // them. Without a command the overview is the help wanted, so it is shown.
+    cl.setParameterExceptionHandler((e, arguments) -> {
+      CommandLine c = e.getCommandLine();
+      PrintWriter w = c.getErr();
+      if (String.valueOf(e.getMessage()).startsWith("Missing required subcommand")) {
+        w.println("bits: " + e.getMessage());
+        c.usage(w);
+        return EXIT_USAGE;
+      }
+      w.println("bits: " + e.getMessage().replaceFirst("^Error: ", ""));
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, w);
+      w.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      return EXIT_USAGE;
+    });
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof BitsException be) {
         commandLine.getErr().println("bits: " + be.getMessage());

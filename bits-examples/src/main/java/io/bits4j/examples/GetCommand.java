@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,10 +56,10 @@ import picocli.CommandLine.Model.CommandSpec;
 final class GetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "URL", description = "An http or https URL.")
+  @Parameters(index = "0", paramLabel = "URL", description = "An http or https URL.", converter = UrlConverter.class)
   URI url = URI.create("http://invalid/");
 
-  @Parameters(index = "1", paramLabel = "DEST", description = "The destination file.")
+  @Parameters(index = "1", paramLabel = "DEST", description = "The destination file (replaced if it exists).")
   Path dest = Path.of("");
 
   @Mixin ClientOptions client = new ClientOptions();
@@ -101,6 +103,7 @@ final class GetCommand implements Callable<Integer> {
     String mode = progressMode();
     Path destination = dest.toAbsolutePath().normalize();
     JobSpec.checkRemoteUrl(url);
+    checkDestination(destination);
     Optional<Credentials[]> creds = credentials();
     Optional<ClientCertificate> cert = clientCertificate();
     try (PortableBitsClient bits = client.open(true, !bufferedWrites)) {
@@ -168,6 +171,7 @@ final class GetCommand implements Callable<Integer> {
   private JobState follow(ClientJob job, PrintWriter out, String mode) throws Exception {
     ProgressBar bar = null;
     long lastLine = 0;
+    String lastLineText = "";
     String lastTransient = "";
     try {
       while (true) {
@@ -181,14 +185,22 @@ final class GetCommand implements Callable<Integer> {
         JobProgress pr = job.progress();
         if (mode.equals("bar") && pr.isTotalKnown()) {
           if (bar == null) {
+            // A resumed job starts from its durable offset: speed and ETA count only this run's bytes.
             bar = new ProgressBarBuilder().setTaskName("get").setInitialMax(pr.bytesTotal())
+                .startsFrom(pr.bytesTransferred(), Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII).setUnit("MiB", 1 << 20).showSpeed().build();
           }
           bar.stepTo(pr.bytesTransferred());
         } else if (mode.equals("lines") && (System.nanoTime() - lastLine > 1_000_000_000L || s != null)) {
-          lastLine = System.nanoTime();
-          out.println(progressLine(pr));
-          out.flush();
+          // At most one line a second, and none while nothing moves (a job waiting out its retry
+          // delay would otherwise log the same line 600 times per retry).
+          String line = progressLine(pr);
+          if (!line.equals(lastLineText)) {
+            lastLine = System.nanoTime();
+            lastLineText = line;
+            out.println(line);
+            out.flush();
+          }
         }
         JobState now = job.state();
         if (now == JobState.TRANSIENT_ERROR) {
@@ -206,6 +218,42 @@ final class GetCommand implements Callable<Integer> {
       if (bar != null) {
         bar.close();
       }
+    }
+  }
+
+  /**
+   * Refuses, before any job is created, a destination the job could only fail on: one in a
+   * directory that does not exist (an ERROR after the first request) or one that is a directory
+   * (an error at {@code complete()}, after the whole download).
+   */
+  private void checkDestination(Path destination) {
+    if (Files.isDirectory(destination)) {
+      String path = url.getPath() == null ? "" : url.getPath();
+      String name = path.substring(path.lastIndexOf('/') + 1);
+      throw new IllegalArgumentException("DEST " + destination + " is a directory: give the file to write, e.g. "
+          + destination.resolve(name.isEmpty() ? "FILE" : name));
+    }
+    Path parent = destination.getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new IllegalArgumentException("DEST's directory " + parent + " does not exist: create it first");
+    }
+  }
+
+  /** Reads URL, saying how to write one when the scheme is missing. */
+  static final class UrlConverter implements CommandLine.ITypeConverter<URI> {
+    @Override
+    public URI convert(String text) {
+      URI u;
+      try {
+        u = new URI(text);
+      } catch (URISyntaxException e) {
+        u = null;
+      }
+      if (u == null || u.getScheme() == null || u.getHost() == null) {
+        throw new CommandLine.TypeConversionException("'" + text + "' is not an http or https URL: write it with its"
+            + " scheme, e.g. http://" + text);
+      }
+      return u;
     }
   }
 
@@ -232,7 +280,10 @@ final class GetCommand implements Callable<Integer> {
       }
       return Optional.empty();
     }
-    String password = passwordEnv == null ? "" : System.getenv(passwordEnv);
+    if (passwordEnv == null) {
+      throw new IllegalArgumentException("--user needs --password-env VAR, the environment variable holding the password");
+    }
+    String password = System.getenv(passwordEnv);
     if (password == null) {
       throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
     }

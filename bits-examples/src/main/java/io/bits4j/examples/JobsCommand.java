@@ -7,6 +7,7 @@ import io.bits4j.JobFile;
 import io.bits4j.JobId;
 import io.bits4j.client.portable.PortableBitsClient;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,14 +25,18 @@ final class JobsCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (PortableBitsClient bits = client.open(false)) {
-      for (ClientJob j : bits.jobs()) {
-        out.printf("%s  %-15s %s  %s%n", j.id(), j.state(), GetCommand.progressLine(j.progress()), j.displayName());
+      List<ClientJob> jobs = bits.jobs();
+      // The progress column is as wide as its widest entry, so that the names line up.
+      int width = jobs.stream().mapToInt(j -> GetCommand.progressLine(j.progress()).length()).max().orElse(0);
+      for (ClientJob j : jobs) {
+        out.printf("%s  %-15s %-" + width + "s  %s%n", j.id(), j.state(), GetCommand.progressLine(j.progress()),
+            j.displayName());
         for (JobFile f : j.files()) {
           out.printf("    %s -> %s%s%n", f.remoteUrl(), f.localFile(), f.completed() ? " (done)" : "");
         }
         j.error().ifPresent(e -> out.println("    error: " + Hresult.describe(e.hresult()) + " [context " + e.context() + "]"));
       }
-      if (bits.jobs().isEmpty()) {
+      if (jobs.isEmpty()) {
         out.println("no jobs in " + client.stateDirectory());
       }
     }

@@ -134,7 +134,7 @@ final class NodeCommand implements Callable<Integer> {
       }
     }
     TlsIdentity identity = tlsCert != null && tlsKey != null ? TlsIdentity.fromPem(tlsCert, tlsKey) : null;
-    UserStore store = UserStore.file(users);
+    UserStore store = UsersCommand.existing(users);
     PortableBitsClient.Builder clientBuilder = null;
     if (client && stateDir != null) {
       clientBuilder = PortableBitsClient.builder().stateDirectory(stateDir);

@@ -7,7 +7,6 @@ import io.bits4j.HostedFile;
 import io.bits4j.TlsIdentity;
 import io.bits4j.UrlGroup;
 import io.bits4j.UrlPrefix;
-import io.bits4j.UserStore;
 import io.bits4j.server.netty.NettyCompactServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -145,7 +144,7 @@ final class ServeCommand implements Callable<Integer> {
         .digestRealm(digestRealm)
         .allowBasicOverHttp(allowBasicOverHttp);
     if (users != null) {
-      b.users(UserStore.file(users));
+      b.users(UsersCommand.existing(users));
     }
     if (clientCa != null) {
       b.clientCertificateAuthorities(TlsIdentity.readCertificates(clientCa));

@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -28,12 +29,24 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Manage a users file for the compact server and the management endpoint.",
     subcommands = {UsersCommand.Add.class, UsersCommand.ListUsers.class, UsersCommand.Remove.class})
 final class UsersCommand {
-  @Option(names = "--users", required = true, scope = picocli.CommandLine.ScopeType.INHERIT,
+  @Option(names = "--users", paramLabel = "FILE", required = true, scope = picocli.CommandLine.ScopeType.INHERIT,
       description = "The users file (created if missing).")
   Path usersFile = Path.of("users.txt");
 
   UserStore store() {
     return UserStore.file(usersFile);
+  }
+
+  /**
+   * The users file of a server or node, which must exist: an empty store would start a server
+   * that refuses everyone (a mistyped path is the usual cause).
+   */
+  static UserStore existing(Path file) {
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException("users file " + file + " does not exist: create it with 'bits users add NAME --users "
+          + file + "'");
+    }
+    return UserStore.file(file);
   }
 
   /** {@code bits users add NAME}. */
@@ -42,16 +55,16 @@ final class UsersCommand {
     @ParentCommand UsersCommand parent;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", description = "The user name.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The user name.")
     String name = "";
 
     @Option(names = "--admin", description = "Make the user an administrator (may manage nodes remotely).")
     boolean admin;
 
-    @Option(names = "--group", description = "A group of the user (repeatable).")
+    @Option(names = "--group", paramLabel = "GROUP", description = "A group of the user (repeatable).")
     List<String> groups = new java.util.ArrayList<>();
 
-    @Option(names = "--digest-realm", description = "Enable HTTP Digest for this realm (repeatable); stores H(user:realm:password).")
+    @Option(names = "--digest-realm", paramLabel = "REALM", description = "Enable HTTP Digest for this realm (repeatable); stores H(user:realm:password).")
     List<String> realms = new java.util.ArrayList<>();
 
     @Override
@@ -94,7 +107,7 @@ final class UsersCommand {
     @ParentCommand UsersCommand parent;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", description = "The user name.")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The user name.")
     String name = "";
 
     @Override

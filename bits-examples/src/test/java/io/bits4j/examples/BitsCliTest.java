@@ -65,4 +65,26 @@ class BitsCliTest {
     assertThat(none.code()).isEqualTo(BitsCli.EXIT_USAGE);
     assertThat(none.err()).contains("Usage: bits");
   }
+
+  @Test
+  void aParseErrorIsOneLineAndAHintNotTheWholeHelp() {
+    for (String[] args : new String[][] {{"get", "--bogus", "http://h/x", "d"}, {"get", "http://h/x"},
+        {"get", "--retry-delay", "abc", "http://h/x", "d"}, {"serve"}, {"users", "add", "bob"}, {"cancel"}}) {
+      Result r = run(args);
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(BitsCli.EXIT_USAGE);
+      assertThat(r.err()).as(String.join(" ", args)).startsWith("bits: ").doesNotContain("Usage:")
+          .endsWith("Try 'bits " + args[0] + (args[0].equals("users") ? " add" : "") + " --help' for more information.\n")
+          .hasLineCount(2);
+    }
+    // Without a command, the overview is the help wanted.
+    assertThat(run().err()).contains("Usage: bits").contains("Commands:");
+  }
+
+  @Test
+  void everyOptionAndParameterHasAReadableLabel() {
+    for (String[] args : new String[][] {{"users", "--help"}, {"users", "add", "--help"}, {"users", "remove", "--help"}}) {
+      assertThat(run(args).out()).as(String.join(" ", args)).doesNotContain("=<").doesNotContain(" <");
+    }
+  }
 }
+

@@ -144,4 +144,83 @@ class GetCommandTest {
     assertThat(bits("jobs", "--state-dir", state)).isZero();
     assertThat(out.toString()).doesNotContain("created").contains("no jobs");
   }
+
+  @Test
+  void aDestinationWhoseDirectoryIsMissingIsAUsageErrorAndLeavesNoJob() {
+    String state = dir.resolve("state").toString();
+    Path dest = dir.resolve("no/such/dir/dest.bin");
+    assertThat(bits("get", url.toString(), dest.toString(), "--state-dir", state, "--progress", "none"))
+        .isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(err.toString()).startsWith("bits: ").contains(dest.getParent().toString()).contains("does not exist")
+        .hasLineCount(1);
+    assertThat(bits("jobs", "--state-dir", state)).isZero();
+    assertThat(out.toString()).doesNotContain("created").contains("no jobs");
+  }
+
+  @Test
+  void aDestinationThatIsADirectoryIsAUsageErrorNamingTheFileToGive() throws Exception {
+    String state = dir.resolve("state").toString();
+    Path into = Files.createDirectories(dir.resolve("downloads"));
+    assertThat(bits("get", url.toString(), into.toString(), "--state-dir", state, "--progress", "none"))
+        .isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(err.toString()).startsWith("bits: ").contains("is a directory")
+        .contains(into.resolve("src.bin").toString()).hasLineCount(1);
+    assertThat(bits("jobs", "--state-dir", state)).isZero();
+    assertThat(out.toString()).doesNotContain("created").contains("no jobs");
+  }
+
+  @Test
+  void aUserWithoutAPasswordIsAUsageErrorNotA401() {
+    String state = dir.resolve("state").toString();
+    assertThat(bits("get", url.toString(), dir.resolve("d").toString(), "--user", "alice", "--state-dir", state))
+        .isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(err.toString()).startsWith("bits: ").contains("--password-env").hasLineCount(1);
+    assertThat(bits("jobs", "--state-dir", state)).isZero();
+    assertThat(out.toString()).contains("no jobs");
+  }
+
+  @Test
+  void aUrlWithoutASchemeSaysHowToWriteIt() {
+    String state = dir.resolve("state").toString();
+    for (String bad : new String[] {"127.0.0.1:8080/Carmine/src.bin", "example.com/src.bin"}) {
+      err.getBuffer().setLength(0);
+      assertThat(bits("get", bad, dir.resolve("d").toString(), "--state-dir", state)).isEqualTo(BitsCli.EXIT_USAGE);
+      assertThat(err.toString()).as(bad).startsWith("bits: ").contains("'" + bad + "'").contains("http://")
+          .doesNotContain("java.").doesNotContain("Usage:");
+    }
+  }
+
+  @Test
+  void progressLinesAreNotRepeatedWhileNothingMoves() {
+    // Nothing listens on the port: the job waits in TRANSIENT_ERROR until its no-progress timeout.
+    String dead = "http://127.0.0.1:" + deadPort() + "/Carmine/src.bin";
+    assertThat(bits("get", dead, dir.resolve("d").toString(), "--state-dir", dir.resolve("state").toString(),
+        "--progress", "lines", "--retry-delay", "5", "--no-progress-timeout", "3")).isEqualTo(BitsCli.EXIT_JOB_ERROR);
+    assertThat(out.toString().lines().filter(l -> l.equals("0 bytes"))).as(out.toString()).hasSize(1);
+  }
+
+  @Test
+  void jobsListsOneColumnPerFieldWhateverTheProgressWidth() throws Exception {
+    Path state = dir.resolve("state");
+    try (PortableBitsClient c = PortableBitsClient.builder().stateDirectory(state).build()) {
+      ClientJob done = c.createJob(JobSpec.builder("transferred").addFile(url, dir.resolve("a.bin")).start(true).build());
+      assertThat(done.outcome().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .isEqualTo(JobState.TRANSFERRED);
+      c.createJob(JobSpec.builder("ファイル名 waiting").addFile(url, dir.resolve("b.bin")).build());
+    }
+    assertThat(bits("jobs", "--state-dir", state.toString())).isZero();
+    List<String> rows = out.toString().lines().filter(l -> l.startsWith("{")).toList();
+    assertThat(rows).hasSize(2);
+    assertThat(rows).anyMatch(r -> r.contains("3,000,000/3,000,000 bytes")).anyMatch(r -> r.contains("ファイル名"));
+    int nameColumn = rows.get(0).indexOf("transferred") >= 0 ? rows.get(0).indexOf("transferred") : rows.get(0).indexOf("ファイル名");
+    assertThat(rows).allMatch(r -> Math.max(r.indexOf("transferred"), r.indexOf("ファイル名")) == nameColumn, "names in one column");
+  }
+
+  private static int deadPort() {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

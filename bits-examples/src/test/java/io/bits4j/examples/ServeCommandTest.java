@@ -109,4 +109,33 @@ class ServeCommandTest {
         new PrintWriter(new StringWriter()), new PrintWriter(err2, true))).isEqualTo(BitsCli.EXIT_USAGE);
     assertThat(err2.toString()).startsWith("bits: --file comes before any --group");
   }
+
+  @Test
+  void aUsersFileThatDoesNotExistIsAUsageErrorNotAServerThatRefusesEveryone() throws Exception {
+    Path missing = dir.resolve("user.txt");
+    ServeCommand cmd = parse("--group", "http://127.0.0.1:" + freePort() + "/G", "--users", missing.toString(),
+        "--auth", "digest");
+    assertThatThrownBy(() -> cmd.start(new PrintWriter(new StringWriter())).close())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(missing.toString()).hasMessageContaining("bits users add");
+    assertThat(missing).doesNotExist();
+  }
+
+  @Test
+  void theAccessLogHasATimestampAndNoThreadName() throws Exception {
+    Path a = Files.write(dir.resolve("a.bin"), new byte[] {1, 2, 3});
+    int port = freePort();
+    CliProcess p = CliProcess.start("serve", "--group", "http://127.0.0.1:" + port + "/G", "--file", "a=" + a);
+    try {
+      p.await(s -> s.contains("ready:"));
+      http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/G/a")).build(),
+          HttpResponse.BodyHandlers.discarding());
+      String line = p.await(s -> s.contains(" GET a ")).lines().filter(l -> l.contains(" GET a ")).findFirst().orElseThrow();
+      assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d.*").doesNotContain("EventLoop")
+          .doesNotContain("[");
+    } finally {
+      p.process.destroyForcibly();
+    }
+  }
 }
+
