@@ -51,17 +51,7 @@ final class ScriptServer implements AutoCloseable {
   }
 
   private void accept() {
-    while (!closed) {
-      try {
-        Socket s = socket.accept();
-        open.add(s);
-        Thread t = new Thread(() -> serve(s), "script-server-conn");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return;
-      }
-    }
+    TestServer.acceptLoop(socket, open, () -> closed, this::serve, "script-server-conn");
   }
 
   private void serve(Socket s) {

@@ -178,11 +178,20 @@ final class TestServer implements AutoCloseable {
   }
 
   private void accept() {
-    while (!closed) {
+    acceptLoop(server, sockets, () -> closed, this::serve, "test-server-conn");
+  }
+
+  /**
+   * Accepts connections until {@code closed} or the listener closes, each served on its own
+   * daemon thread and kept in {@code open} (for closing them all).
+   */
+  static void acceptLoop(java.net.ServerSocket listener, List<Socket> open, java.util.function.BooleanSupplier closed,
+      java.util.function.Consumer<Socket> serve, String threadName) {
+    while (!closed.getAsBoolean()) {
       try {
-        Socket s = server.accept();
-        sockets.add(s);
-        Thread t = new Thread(() -> serve(s), "test-server-conn");
+        Socket s = listener.accept();
+        open.add(s);
+        Thread t = new Thread(() -> serve.accept(s), threadName);
         t.setDaemon(true);
         t.start();
       } catch (IOException e) {

@@ -424,23 +424,30 @@ public abstract class CompactServerContract {
 
   @Test
   public void sslBindingWithKeyMaterial() {
-    Optional<TlsIdentity> id = tlsIdentity();
-    assumeTrue(id.isPresent(), "no TLS identity supplied");
-    int port = sslPort();
-    try {
-      server.setSslCertificate(port, id.get());
-    } catch (BitsException e) {
-      if (e.hresult() == Hresult.E_NOTIMPL) {
-        assumeTrue(false, "server takes no key material: " + e.getMessage());
-      }
-      throw e;
-    }
+    TlsIdentity id = tlsIdentity().orElse(null);
+    int port = bindKeyMaterialOrSkip(id);
     SslBinding b = server.sslCertificate(port).orElseGet(() -> fail("no binding after setSslCertificate"));
     assertEquals(port, b.port());
-    assertEquals(id.get().thumbprintHex(), b.thumbprintHex());
+    assertEquals(java.util.Objects.requireNonNull(id).thumbprintHex(), b.thumbprintHex());
     assertEquals("MY", b.storeName().toUpperCase(Locale.ROOT));
     assertTrue(server.removeSslCertificate(port));
     assertTrue(server.sslCertificate(port).isEmpty());
+  }
+
+  /**
+   * Binds {@code id} to {@link #sslPort()} and returns the port; skips the test if no identity is
+   * supplied or the server takes no key material (E_NOTIMPL).
+   */
+  private int bindKeyMaterialOrSkip(@org.jspecify.annotations.Nullable TlsIdentity id) {
+    assumeTrue(id != null, "no TLS identity supplied");
+    int port = sslPort();
+    try {
+      server.setSslCertificate(port, id);
+    } catch (BitsException e) {
+      assumeTrue(e.hresult() != Hresult.E_NOTIMPL, () -> "server takes no key material: " + e.getMessage());
+      throw e;
+    }
+    return port;
   }
 
   @Test
@@ -477,15 +484,7 @@ public abstract class CompactServerContract {
 
   @Test
   public void tlsBindingsDoNotOutliveClose() {
-    Optional<TlsIdentity> id = tlsIdentity();
-    assumeTrue(id.isPresent(), "no TLS identity supplied");
-    int port = sslPort();
-    try {
-      server.setSslCertificate(port, id.get());
-    } catch (BitsException e) {
-      assumeTrue(e.hresult() != Hresult.E_NOTIMPL, "server takes no key material");
-      throw e;
-    }
+    int port = bindKeyMaterialOrSkip(tlsIdentity().orElse(null));
     server.close();
     assertClosed(() -> server.sslCertificate(port));
     assertClosed(() -> server.removeSslCertificate(port));

@@ -66,6 +66,19 @@ final class SharedFile extends AbstractReferenceCounted {
   }
 
   /**
+   * For a copying reader of a slice of {@code count} bytes that has just moved from {@code before}
+   * to {@code after} bytes: checks the file ({@link #requireNotWrittenInPlace}) at the slice's end
+   * and each time the reader crosses a multiple of {@link #CHECK_EVERY}.
+   *
+   * @throws IOException if the file is being written in place
+   */
+  void checkAfterRead(long before, long after, long count) throws IOException {
+    if (after >= count || before / CHECK_EVERY != after / CHECK_EVERY) {
+      requireNotWrittenInPlace();
+    }
+  }
+
+  /**
    * Fails if the file is being {@linkplain #writtenInPlace() written in place}, with a warning in
    * the log: the response reading it must end by closing its connection.
    *

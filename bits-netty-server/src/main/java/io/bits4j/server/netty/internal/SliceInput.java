@@ -115,11 +115,8 @@ final class SliceInput implements ChunkedInput<ByteBuf> {
         read += n;
       }
       buf.writerIndex(buf.writerIndex() + read);
-      long before = offset;
       offset += read;
-      if (offset >= count || before / SharedFile.CHECK_EVERY != offset / SharedFile.CHECK_EVERY) {
-        file.requireNotWrittenInPlace();
-      }
+      file.checkAfterRead(offset - read, offset, count);
       ok = true;
       return buf;
     } finally {

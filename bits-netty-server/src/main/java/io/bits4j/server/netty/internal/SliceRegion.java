@@ -68,11 +68,8 @@ final class SliceRegion extends AbstractReferenceCounted implements FileRegion {
     }
     long written = file.channel.transferTo(position + pos, Math.min(remaining, MAX_PER_CALL), target);
     if (written > 0) {
-      long before = transferred;
       transferred += written;
-      if (transferred >= count || before / SharedFile.CHECK_EVERY != transferred / SharedFile.CHECK_EVERY) {
-        file.requireNotWrittenInPlace();
-      }
+      file.checkAfterRead(transferred - written, transferred, count);
     } else if (written == 0 && file.channel.size() < position + count) {
       throw new IOException("hosted file shrank during the response: now " + file.channel.size()
           + " bytes, needed " + (position + count));
