@@ -9,6 +9,7 @@ import io.bits4j.wsman.internal.Authenticator;
 import io.bits4j.wsman.internal.CertStore;
 import io.bits4j.wsman.internal.FileRoots;
 import io.bits4j.wsman.internal.HttpPipeline;
+import io.bits4j.wsman.internal.LoginThrottle;
 import io.bits4j.wsman.internal.NodeService;
 import io.bits4j.wsman.internal.Processor;
 import io.netty.bootstrap.ServerBootstrap;
@@ -77,7 +78,10 @@ import org.jspecify.annotations.Nullable;
  * successful reads at DEBUG). Limits: requests over 500 KB get 413 before
  * any parsing; DTDs and entities are refused; 15 concurrent operations per user ({@code
  * QuotaLimit} beyond); operations time out after at most 60 s ({@code TimedOut}); a request must
- * arrive within 120 s; 100 connections at most; enumeration contexts expire after 60 s idle.
+ * arrive within 120 s; 100 connections at most, 25 from one address; enumeration contexts expire
+ * after 60 s idle. Password guessing is {@linkplain Builder#loginThrottle throttled} per client
+ * address: after 5 failed logins in a minute, the address's password attempts are answered {@code
+ * 429} with {@code Retry-After}, unverified, for a minute, doubling per lockout up to 5 minutes.
  *
  * <p><b>File roots.</b> The node publishes only files under {@link Builder#serveRoot} and
  * downloads only into {@link Builder#downloadRoot} (both default to the working directory):
@@ -129,12 +133,14 @@ public final class ManagementEndpoint implements AutoCloseable {
     String version = "OS: bits4j SP: 0.0 Stack: 3.0";
     this.service = new NodeService(b.server, b.client, roots, certStore, b.scheduler, b.enumerationTimeout, version);
     Authenticator auth = new Authenticator(users, b.certificateUsers, b.scheduler, Duration.ofSeconds(60));
-    Processor processor = new Processor(service, auth, b.scheduler, b.perUserQuota, b.operationTimeout);
+    LoginThrottle throttle = new LoginThrottle(b.loginFailures, b.loginWindow, b.maxLoginLockout,
+        LoginThrottle.DEFAULT_CAPACITY);
+    Processor processor = new Processor(service, auth, throttle, b.scheduler, b.perUserQuota, b.operationTimeout);
     this.workers = new ThreadPoolExecutor(32, 32, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
         new DefaultThreadFactory("bits4j-wsman-worker", true));
     workers.allowCoreThreadTimeOut(true);
-    this.pipeline = new HttpPipeline(ssl, processor, workers, b.maxConnections, b.receiveTimeout.toMillis(),
-        b.idleTimeout.toMillis());
+    this.pipeline = new HttpPipeline(ssl, processor, workers, b.maxConnections, b.maxConnectionsPerAddress,
+        b.receiveTimeout.toMillis(), b.idleTimeout.toMillis());
     this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bits4j-wsman", true),
         NioIoHandler.newFactory());
     try {
@@ -218,6 +224,10 @@ public final class ManagementEndpoint implements AutoCloseable {
     private Duration enumerationTimeout = Duration.ofSeconds(60);
     private int perUserQuota = 15;
     private int maxConnections = 100;
+    private int maxConnectionsPerAddress = 25;
+    private int loginFailures = 5;
+    private Duration loginWindow = Duration.ofMinutes(1);
+    private Duration maxLoginLockout = Duration.ofMinutes(5);
 
     private Builder() {}
 
@@ -293,7 +303,7 @@ public final class ManagementEndpoint implements AutoCloseable {
       return this;
     }
 
-    /** The clock for operation timeouts, enumeration expiry and the credential cache. */
+    /** The clock for operation timeouts, enumeration expiry, the credential cache and login throttling. */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
@@ -338,6 +348,58 @@ public final class ManagementEndpoint implements AutoCloseable {
         throw new IllegalArgumentException("max must be at least 1: " + max);
       }
       this.maxConnections = max;
+      return this;
+    }
+
+    /**
+     * Connections one client address may have open at once (default 25: above the {@linkplain
+     * #perUserQuota per-user quota}, since each operation in progress holds a connection, and a
+     * quarter of the default {@linkplain #maxConnections total}); more are closed at once, like
+     * connections beyond the total, so one peer cannot take every connection. An IPv6 client counts
+     * by its /64 network (loopback and link-local addresses one by one).
+     */
+    public Builder maxConnectionsPerAddress(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("max must be at least 1: " + max);
+      }
+      this.maxConnectionsPerAddress = max;
+      return this;
+    }
+
+    /**
+     * Throttles password guessing: after {@code failures} failed Basic logins from one client
+     * address (an IPv6 /64) within {@code window} (default 5 per minute), that address is locked out
+     * for {@code window}, twice as long at each further lockout, at most {@link #maxLoginLockout}.
+     * While locked out, its password attempts are answered {@code 429 Too Many Requests} with {@code
+     * Retry-After}, right or wrong, without verifying them; requests without a password (the
+     * challenge round trip, the unauthenticated Identify, mapped client certificates) pass. A
+     * successful login clears the address's record. Other addresses are never affected, so an
+     * attacker cannot lock an administrator out of every address.
+     *
+     * <pre>{@code
+     * builder.loginThrottle(10, Duration.ofMinutes(5)).maxLoginLockout(Duration.ofMinutes(30));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code failures} is below 1 or {@code window} is not
+     *     positive or longer than an hour
+     */
+    public Builder loginThrottle(int failures, Duration window) {
+      if (failures < 1) {
+        throw new IllegalArgumentException("failures must be at least 1: " + failures);
+      }
+      this.loginWindow = positive(window, Duration.ofHours(1));
+      this.loginFailures = failures;
+      return this;
+    }
+
+    /**
+     * The longest lockout of an address for failed logins (default 5 minutes); see {@link
+     * #loginThrottle}. A lockout never lasts longer than this, even the first.
+     *
+     * @throws IllegalArgumentException unless positive and at most a day
+     */
+    public Builder maxLoginLockout(Duration max) {
+      this.maxLoginLockout = positive(max, Duration.ofDays(1));
       return this;
     }
 

@@ -86,9 +86,10 @@ class NetworkFaultTest {
     Files.writeString(serve.resolve("f.bin"), "data");
     fakeServer = new FakeCompactServer();
     fakeClient = FakeBitsClient.builder().server(fakeServer).tick(Duration.ofHours(1)).build();
+    // every operation runs at once, all through one proxy: one client address holds them all
     endpoint = ManagementEndpoint.builder().compactServer(fakeServer).bitsClient(fakeClient).users(users)
         .allowPlainHttp(true).bind(new InetSocketAddress("127.0.0.1", 0)).serveRoot(serve).downloadRoot(downloads)
-        .build();
+        .maxConnectionsPerAddress(100).build();
     direct = session(endpoint.uri());
   }
 

@@ -85,6 +85,11 @@ public final class Authenticator {
     }
   }
 
+  /** True if an {@code Authorization} header carries HTTP Basic credentials (a password attempt). */
+  public static boolean isBasic(String authorization) {
+    return authorization.regionMatches(true, 0, "Basic ", 0, 6);
+  }
+
   /**
    * Authenticates a request.
    *
@@ -93,7 +98,7 @@ public final class Authenticator {
    * @return empty for missing or bad credentials (answer 401)
    */
   public Optional<Result> authenticate(@Nullable String authorization, @Nullable X509Certificate clientCertificate) {
-    if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+    if (authorization != null && isBasic(authorization)) {
       return basic(authorization.substring(6).strip()).map(p -> new Result(p, "basic"));
     }
     if (clientCertificate != null) {

@@ -31,11 +31,13 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +49,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The endpoint's Netty pipeline: [TLS] → connection cap → request receive timeout (from the
+ * The endpoint's Netty pipeline: [TLS] → connection caps (in all, and per peer: {@link PeerKey}) →
+ * request receive timeout (from the
  * request's first byte, headers included) → HTTP codec with bounded lines and headers → 500 KB
  * aggregator (413 before any XML is parsed) → flow control → keep-alive → {@link Handler} (POST
  * {@code /wsman} only, SOAP content type), which hands the body to the {@link Processor} on a worker
@@ -59,22 +62,27 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
   /** Largest request accepted (MaxEnvelopeSizekb 500). */
   public static final int MAX_REQUEST = 500 * 1024;
 
+  private static final AttributeKey<String> PEER = AttributeKey.valueOf(HttpPipeline.class, "peer");
+
   private final @Nullable SslContext ssl;
   private final Processor processor;
   private final ExecutorService workers;
   private final int maxConnections;
+  private final int maxConnectionsPerPeer;
   private final long receiveTimeoutMillis;
   private final long idleTimeoutMillis;
   private final AtomicInteger connections = new AtomicInteger();
+  private final Map<String, Integer> perPeer = new ConcurrentHashMap<>(); // peer → its open connections, none at 0
   private final Set<Channel> open = ConcurrentHashMap.newKeySet();
   private final ConnectionCap cap = new ConnectionCap();
 
   public HttpPipeline(@Nullable SslContext ssl, Processor processor, ExecutorService workers, int maxConnections,
-      long receiveTimeoutMillis, long idleTimeoutMillis) {
+      int maxConnectionsPerPeer, long receiveTimeoutMillis, long idleTimeoutMillis) {
     this.ssl = ssl;
     this.processor = processor;
     this.workers = workers;
     this.maxConnections = maxConnections;
+    this.maxConnectionsPerPeer = maxConnectionsPerPeer;
     this.receiveTimeoutMillis = receiveTimeoutMillis;
     this.idleTimeoutMillis = idleTimeoutMillis;
   }
@@ -126,7 +134,11 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
       open.add(ctx.channel());
-      if (connections.incrementAndGet() > maxConnections) {
+      String peer = PeerKey.of(ctx.channel().remoteAddress());
+      ctx.channel().attr(PEER).set(peer);
+      int mine = perPeer.merge(peer, 1, Integer::sum);
+      // beyond either cap: closed at once, before TLS or HTTP (the refused connection counts until it is closed)
+      if (connections.incrementAndGet() > maxConnections || mine > maxConnectionsPerPeer) {
         ctx.close();
         return;
       }
@@ -137,6 +149,10 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
       open.remove(ctx.channel());
       connections.decrementAndGet();
+      String peer = ctx.channel().attr(PEER).getAndSet(null);
+      if (peer != null) {
+        perPeer.computeIfPresent(peer, (k, n) -> n > 1 ? n - 1 : null);
+      }
       super.channelInactive(ctx);
     }
 
@@ -257,6 +273,9 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
               FullHttpResponse resp = response(HttpResponseStatus.valueOf(r.status()), r.body(), keepAlive);
               if (r.challenge()) {
                 resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"WSMAN\"");
+              }
+              if (r.retryAfterSeconds() > 0) {
+                resp.headers().set(HttpHeaderNames.RETRY_AFTER, r.retryAfterSeconds());
               }
               write(ch, resp, keepAlive).addListener(f -> ch.config().setAutoRead(true));
             }));

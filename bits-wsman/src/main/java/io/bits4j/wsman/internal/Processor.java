@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One management request from bytes to reply, outside Netty: authentication, the unauthenticated
- * Identify, admin-only authorisation, the per-user concurrency quota, the operation timeout (on
+ * One management request from bytes to reply, outside Netty: authentication (password attempts
+ * throttled per peer by a {@link LoginThrottle}: 429 with {@code Retry-After} while locked out), the
+ * unauthenticated Identify, admin-only authorisation, the per-user concurrency quota, the operation timeout (on
  * the injected {@link Scheduler}) and the audit log ({@code io.bits4j.wsman.audit}: one line per
  * request — refusals at WARN, changes and faults at INFO, successful reads at DEBUG). Thread-safe; {@link #process} blocks (password hashing, the node's
  * operations) — run it on a worker thread.
@@ -28,20 +29,31 @@ public final class Processor {
   /** Longest operation timeout a client may ask for (MaxTimeoutms). */
   public static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
 
-  /** What to send back. */
-  public record HttpReply(int status, byte @Nullable [] body, boolean challenge) {}
+  /**
+   * What to send back.
+   *
+   * @param challenge whether to add the {@code WWW-Authenticate} challenge
+   * @param retryAfterSeconds a {@code Retry-After} value, or 0 for none
+   */
+  public record HttpReply(int status, byte @Nullable [] body, boolean challenge, long retryAfterSeconds) {
+    public HttpReply(int status, byte @Nullable [] body, boolean challenge) {
+      this(status, body, challenge, 0);
+    }
+  }
 
   private final NodeService service;
   private final Authenticator authenticator;
+  private final LoginThrottle throttle;
   private final Scheduler scheduler;
   private final int perUserQuota;
   private final Duration defaultTimeout;
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
-  public Processor(NodeService service, Authenticator authenticator, Scheduler scheduler, int perUserQuota,
-      Duration operationTimeout) {
+  public Processor(NodeService service, Authenticator authenticator, LoginThrottle throttle, Scheduler scheduler,
+      int perUserQuota, Duration operationTimeout) {
     this.service = service;
     this.authenticator = authenticator;
+    this.throttle = throttle;
     this.scheduler = scheduler;
     this.perUserQuota = perUserQuota;
     this.defaultTimeout = operationTimeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : operationTimeout;
@@ -77,11 +89,43 @@ public final class Processor {
       }
       return;
     }
-    Authenticator.Result auth = authenticator.authenticate(authorization, clientCertificate).orElse(null);
+    // password attempts are throttled per peer; a throttled attempt is refused before any hashing,
+    // whether its password is right or wrong (no oracle), with 429 rather than 401: the credentials
+    // were not judged, and a client told "wrong password" would wrongly blame them
+    String peer = PeerKey.of(remote);
+    boolean password = authorization != null && Authenticator.isBasic(authorization);
+    if (password) {
+      LoginThrottle.Refusal refusal = throttle.check(peer, scheduler.now()).orElse(null);
+      if (refusal != null) {
+        if (refusal.worthLogging()) {
+          AUDIT.warn("refused remote={} user={} reason=throttled refusals={} retry-after={}", remote,
+              claimedUser(authorization), refusal.refusals(), refusal.retryAfterSeconds());
+        }
+        once.accept(new HttpReply(429, null, false, refusal.retryAfterSeconds()));
+        return;
+      }
+    }
+    Authenticator.Result auth;
+    try {
+      auth = authenticator.authenticate(authorization, clientCertificate).orElse(null);
+    } catch (RuntimeException e) {
+      if (password) {
+        throttle.released(peer);
+      }
+      throw e;
+    }
     if (auth == null) {
       AUDIT.warn("refused remote={} user={} reason=bad-credentials", remote, claimedUser(authorization));
+      if (password) {
+        throttle.failed(peer, scheduler.now()).ifPresent(l -> AUDIT.warn(
+            "throttled remote={} peer={} lockout={}s lockouts={} reason=failed-logins", remote, peer,
+            l.duration().toSeconds(), l.lockouts()));
+      }
       once.accept(new HttpReply(401, null, true));
       return;
+    }
+    if (password) {
+      throttle.succeeded(peer);
     }
     Principal who = auth.principal();
     Envelope env;

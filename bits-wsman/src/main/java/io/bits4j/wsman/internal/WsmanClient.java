@@ -39,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * HttpClient}, and turns replies into elements or {@link BitsException}s: a SOAP fault becomes its
  * HRESULT (the {@code MSFT_WmiError/error_Code}, else the {@code WSManFault/@Code}, a Win32 code
  * mapped with {@code HRESULT_FROM_WIN32}); 401 becomes E_ACCESSDENIED (naming Negotiate/Kerberos
- * when the target offers only those); network failures become the WinHTTP HRESULTs WinRM clients
+ * when the target offers only those), and so does 429 (a bits4j node throttling this address after
+ * failed logins; the message gives its {@code Retry-After}); network failures become the WinHTTP HRESULTs WinRM clients
  * report (0x80072EFD cannot connect — nothing was sent; 0x80072EFE connection lost after it was
  * established — the operation may or may not have been carried out; 0x80072EE2 timeout; 0x80072F8F
  * TLS failure). The request is never re-sent: WS-Man Invoke and Put are not idempotent. The whole reply,
@@ -211,6 +212,11 @@ public final class WsmanClient {
     int status = resp.statusCode();
     if (status == 401) {
       throw new BitsException(Hresult.E_ACCESSDENIED, unauthorizedMessage(resp));
+    }
+    if (status == 429) {
+      throw new BitsException(Hresult.E_ACCESSDENIED, "the target refuses logins from this address for now after "
+          + "repeated failures (HTTP 429" + resp.headers().firstValue("Retry-After").map(s -> ", retry after " + s + " s")
+          .orElse("") + ")");
     }
     if (status == 413) {
       throw new BitsException(Hresult.E_INVALIDARG, "the request is larger than the target accepts (413)");

@@ -1,0 +1,276 @@
+package io.bits4j.wsman;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bits4j.BitsException;
+import io.bits4j.Hresult;
+import io.bits4j.Principal;
+import io.bits4j.UserStore;
+import io.bits4j.wsman.internal.Ns;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Brute-force throttling of password logins per client address, and the per-address connection
+ * cap, over loopback: 127.0.0.1 plays the attacker, 127.0.0.2 another administrator (the whole of
+ * 127/8 is loopback on Linux, and a client socket may bind to any of it). The lockout clock is the
+ * {@link TestScheduler}; the hash count comes from a {@link UserStore} that counts its password checks.
+ */
+class ThrottlingTest {
+  static final String ATTACKER = "127.0.0.1";
+  static final String OTHER = "127.0.0.2";
+
+  /** Counts {@link UserStore#authenticate} calls: each is one PBKDF2 hash. */
+  static final class CountingUsers implements UserStore {
+    final UserStore delegate = UserStore.inMemory();
+    final AtomicInteger hashes = new AtomicInteger();
+
+    @Override
+    public Optional<Principal> authenticate(String user, char[] password) {
+      hashes.incrementAndGet();
+      return delegate.authenticate(user, password);
+    }
+
+    @Override
+    public Optional<Principal> principal(String user) {
+      return delegate.principal(user);
+    }
+
+    @Override
+    public Optional<UserInfo> findUser(String user) {
+      return delegate.findUser(user);
+    }
+
+    @Override
+    public List<UserInfo> users() {
+      return delegate.users();
+    }
+
+    @Override
+    public Optional<String> digestHa1(String user, String realm, DigestAlgorithm algorithm) {
+      return delegate.digestHa1(user, realm, algorithm);
+    }
+
+    @Override
+    public void addUser(String name, char[] password, Set<String> groups, Set<String> digestRealms) {
+      delegate.addUser(name, password, groups, digestRealms);
+    }
+
+    @Override
+    public void setGroups(String name, Set<String> groups) {
+      delegate.setGroups(name, groups);
+    }
+
+    @Override
+    public boolean removeUser(String name) {
+      return delegate.removeUser(name);
+    }
+  }
+
+  record Reply(int status, Map<String, String> headers) {
+    @Nullable String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  static final byte[] ENUMERATE = HostileInputTest.env(Ns.URL_GROUP_URI, Ns.ACTION_ENUMERATE, "", "<n:Enumerate/>")
+      .getBytes(StandardCharsets.UTF_8);
+
+  /** One request on a new connection from {@code from} (a loopback address), read to the end. */
+  static Reply post(ManagementEndpoint ep, String from, @Nullable String authorization, String... headers)
+      throws IOException {
+    return post(ep, from, ENUMERATE, authorization, headers);
+  }
+
+  static Reply post(ManagementEndpoint ep, String from, byte[] body, @Nullable String authorization,
+      String... headers) throws IOException {
+    try (Socket s = connect(ep, from)) {
+      s.setSoTimeout(15_000);
+      String[] all = new String[headers.length + 1];
+      System.arraycopy(headers, 0, all, 0, headers.length);
+      all[headers.length] = "Connection: close";
+      s.getOutputStream().write(HostileInputTest.http(body, authorization, all));
+      return parse(s.getInputStream().readAllBytes());
+    }
+  }
+
+  static Socket connect(ManagementEndpoint ep, String from) throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(from, 0));
+    s.connect(ep.address(), 10_000);
+    return s;
+  }
+
+  static Reply parse(byte[] raw) {
+    String text = new String(raw, StandardCharsets.ISO_8859_1);
+    if (text.isEmpty()) {
+      return new Reply(-1, Map.of());
+    }
+    String[] lines = text.substring(0, Math.max(0, text.indexOf("\r\n\r\n"))).split("\r\n");
+    Map<String, String> h = new TreeMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int c = lines[i].indexOf(':');
+      h.put(lines[i].substring(0, c).strip().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).strip());
+    }
+    return new Reply(Integer.parseInt(lines[0].split(" ")[1]), h);
+  }
+
+  static boolean eventually(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.onSpinWait();
+    }
+    return true;
+  }
+
+  static CountingUsers users() {
+    CountingUsers users = new CountingUsers();
+    users.addUser("admin", "s3cret".toCharArray(), Set.of(UserStore.ADMINISTRATORS), Set.of());
+    return users;
+  }
+
+  static ManagementEndpoint.Builder plain(UserStore users, TestScheduler clock) {
+    return ManagementEndpoint.builder().compactServer(new TinyServer()).users(users).scheduler(clock)
+        .allowPlainHttp(true).bind(new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  static final String GOOD = Http.basic("admin", "s3cret");
+  static final String BAD = Http.basic("admin", "guess");
+
+  @Test
+  void wrongPasswordsLockTheAddressOutWithoutHashingUntilTheLockoutEnds() throws Exception {
+    CountingUsers users = users();
+    TestScheduler clock = new TestScheduler();
+    try (ManagementEndpoint ep = plain(users, clock).build()) {
+      for (int i = 0; i < 5; i++) {
+        Reply r = post(ep, ATTACKER, Http.basic("admin", "guess" + i));
+        assertThat(r.status()).as("guess %d", i).isEqualTo(401);
+        assertThat(r.header("WWW-Authenticate")).isEqualTo("Basic realm=\"WSMAN\"");
+      }
+      assertThat(users.hashes.get()).isEqualTo(5);
+      // locked out: right or wrong, refused unverified, with how long to wait
+      Reply right = post(ep, ATTACKER, GOOD);
+      assertThat(right.status()).isEqualTo(429);
+      assertThat(right.header("Retry-After")).isEqualTo("60");
+      assertThat(right.header("WWW-Authenticate")).isNull();
+      assertThat(post(ep, ATTACKER, BAD).status()).isEqualTo(429);
+      assertThat(users.hashes.get()).as("no hash while locked out").isEqualTo(5);
+      // our own client says what happened, not "wrong password"
+      assertThatThrownBy(() -> Http.wsman(ep.uri(), "admin", "s3cret").identify(false))
+          .isInstanceOfSatisfying(BitsException.class, e -> {
+            assertThat(e.hresult()).isEqualTo(Hresult.E_ACCESSDENIED);
+            assertThat(e.getMessage()).contains("HTTP 429").contains("retry after 60 s");
+          });
+      // no password, no guess: the challenge round trip and the unauthenticated Identify still work
+      assertThat(post(ep, ATTACKER, null).status()).isEqualTo(401);
+      assertThat(post(ep, ATTACKER, EndpointTest.identify(), null, "WSMANIDENTIFY: unauthenticated").status())
+          .isEqualTo(200);
+      // another address is not affected
+      assertThat(post(ep, OTHER, GOOD).status()).isEqualTo(200);
+      assertThat(users.hashes.get()).isEqualTo(6);
+      clock.advance(Duration.ofSeconds(59));
+      Reply almost = post(ep, ATTACKER, GOOD);
+      assertThat(almost.status()).isEqualTo(429);
+      assertThat(almost.header("Retry-After")).isEqualTo("1");
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(post(ep, ATTACKER, GOOD).status()).as("after the lockout").isEqualTo(200);
+      assertThat(users.hashes.get()).isEqualTo(7);
+      // the success cleared the record: five more failures, and the lockout is the first one's again
+      for (int i = 0; i < 5; i++) {
+        assertThat(post(ep, ATTACKER, BAD).status()).isEqualTo(401);
+      }
+      assertThat(post(ep, ATTACKER, GOOD).header("Retry-After")).isEqualTo("60");
+    }
+  }
+
+  @Test
+  void repeatedLockoutsDoubleUpToTheConfiguredMaximum() throws Exception {
+    CountingUsers users = users();
+    TestScheduler clock = new TestScheduler();
+    try (ManagementEndpoint ep = plain(users, clock).loginThrottle(2, Duration.ofSeconds(10))
+        .maxLoginLockout(Duration.ofSeconds(30)).build()) {
+      for (String expected : new String[] {"10", "20", "30", "30"}) {
+        assertThat(post(ep, ATTACKER, BAD).status()).isEqualTo(401);
+        assertThat(post(ep, ATTACKER, BAD).status()).isEqualTo(401);
+        Reply r = post(ep, ATTACKER, GOOD);
+        assertThat(r.status()).isEqualTo(429);
+        assertThat(r.header("Retry-After")).isEqualTo(expected);
+        clock.advance(Duration.ofSeconds(Long.parseLong(expected)));
+      }
+      assertThat(users.hashes.get()).isEqualTo(8);
+      assertThat(post(ep, ATTACKER, GOOD).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void throttleSettingsAreValidated() {
+    ManagementEndpoint.Builder b = ManagementEndpoint.builder();
+    assertThatThrownBy(() -> b.loginThrottle(0, Duration.ofMinutes(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.loginThrottle(5, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.loginThrottle(5, Duration.ofHours(2))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.maxLoginLockout(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.maxLoginLockout(Duration.ofDays(2))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> b.maxConnectionsPerAddress(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void oneAddressCannotTakeEveryConnection() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    try (ManagementEndpoint ep = plain(users(), new TestScheduler()).maxConnectionsPerAddress(2).build()) {
+      Socket a = connect(ep, ATTACKER);
+      held.add(a);
+      held.add(connect(ep, ATTACKER));
+      assertThat(eventually(() -> ep.openConnections() == 2)).isTrue();
+      try (Socket c = connect(ep, ATTACKER)) {
+        c.setSoTimeout(10_000);
+        assertThat(c.getInputStream().read()).as("closed at once, as beyond the total").isEqualTo(-1);
+      }
+      // another address still gets in, and is served
+      assertThat(eventually(() -> ep.openConnections() == 2)).isTrue();
+      assertThat(post(ep, OTHER, GOOD).status()).isEqualTo(200);
+      // a slot freed is a slot for the same address again
+      a.close();
+      assertThat(eventually(() -> ep.openConnections() == 1)).isTrue();
+      assertThat(post(ep, ATTACKER, GOOD).status()).isEqualTo(200);
+      // the refused connection held nothing back: two from the address again
+      assertThat(eventually(() -> ep.openConnections() == 1)).isTrue();
+      try (Socket d = connect(ep, ATTACKER)) {
+        d.setSoTimeout(10_000);
+        assertThat(eventually(() -> ep.openConnections() == 2)).isTrue();
+        d.getOutputStream().write(HostileInputTest.http(ENUMERATE, GOOD, "Connection: close"));
+        assertThat(parse(readAll(d.getInputStream())).status()).isEqualTo(200);
+      }
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  static byte[] readAll(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    in.transferTo(out);
+    return out.toByteArray();
+  }
+}
