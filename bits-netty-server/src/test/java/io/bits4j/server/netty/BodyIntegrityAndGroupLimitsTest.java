@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bits4j.AccessPolicy;
 import io.bits4j.UrlGroup;
 import io.bits4j.UrlPrefix;
+import io.bits4j.server.netty.internal.GroupProbe;
+import io.bits4j.server.netty.internal.Multipart;
 import io.bits4j.server.netty.internal.TokenBucket;
 import io.netty.handler.ssl.OpenSsl;
 import java.io.ByteArrayOutputStream;
@@ -50,6 +52,7 @@ class BodyIntegrityAndGroupLimitsTest {
     final AtomicLong received = new AtomicLong();
     final ByteArrayOutputStream kept = new ByteArrayOutputStream();
     volatile long contentLength = -1;
+    volatile String contentType = "";
     volatile boolean ended;
     volatile Throwable error;
 
@@ -80,6 +83,8 @@ class BodyIntegrityAndGroupLimitsTest {
         while (!(line = line(in)).isEmpty()) {
           if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
             contentLength = Long.parseLong(line.substring(15).strip());
+          } else if (line.toLowerCase(Locale.ROOT).startsWith("content-type:")) {
+            contentType = line.substring(13).strip();
           }
         }
         byte[] b = new byte[65536];
@@ -377,6 +382,87 @@ class BodyIntegrityAndGroupLimitsTest {
       r.join(30_000);
       assertThat(r.error).isNull();
       assertThat(r.received.get()).isEqualTo(size);
+    }
+  }
+
+  /**
+   * The multi-range counterpart of the test above: an unlimited multipart response goes out in
+   * zero-copy steps of one piece of file bytes; a limit set meanwhile takes over its rest at the
+   * next step (the second part's framing and slice included), a lowered one applies at once, and
+   * once removed the rest goes at once. The body, parsed as a client would, is the file's ranges
+   * byte for byte.
+   */
+  @Test
+  void aLimitSetDuringAMultiRangeResponseTakesOverItsRest() throws Exception {
+    AtomicLong clock = new AtomicLong(1_000_000_000L);
+    long piece = 2L << 20; // the file bytes of one zero-copy step: the limit takes over at the next one
+    long rate = 1L << 20; // a burst (a quarter second) of whole 16 KiB chunks
+    long burst = TokenBucket.burstFor(rate);
+    long stepNanos = 250_000_000L;
+    long perStep = rate * stepNanos / 1_000_000_000L;
+    long lowered = 256L << 10; // its burst, a quarter second's worth, is four whole chunks too
+    long loweredBurst = TokenBucket.burstFor(lowered);
+    long loweredStep = lowered * stepNanos / 1_000_000_000L;
+    long size = 40L << 20;
+    Path f = TestSupport.file(dir, "m.bin", size);
+    // the first slice is long enough to hold the steps under way, the burst and every step below
+    long[][] ranges = {{10, (24L << 20) - 1}, {28L << 20, size - 1}};
+    int port = TestSupport.freePort();
+    try (NettyCompactServer s = NettyCompactServer.builder().workerThreads(2).nanoClock(clock::get).build()) {
+      UrlGroup g = group(s, false, port);
+      g.host("m.bin", f, AccessPolicy.NONE);
+      String range = "Range: bytes=" + ranges[0][0] + "-" + ranges[0][1] + "," + ranges[1][0] + "-" + ranges[1][1];
+      Reader r = new Reader(port, null, get("/G/m.bin", range), true, 8192);
+      r.start();
+      await(() -> r.received.get() > 100_000, "part of the first step");
+      g.setBandwidthLimit(rate);
+      long firstHead = ("--" + Multipart.boundaryOf(r.contentType) + "\r\nContent-Type: application/octet-stream\r\n"
+          + "Content-Range: bytes " + ranges[0][0] + "-" + ranges[0][1] + "/" + size + "\r\n\r\n").length();
+      // the steps under way go out whole; then the clock standing still lets the burst through
+      // (without the limit taking over, the body would end here)
+      await(() -> {
+        long x = r.received.get();
+        return x == r.contentLength || GroupProbe.bucketExhausted(g) && x >= firstHead + piece + burst
+            && (x - firstHead - burst) % piece == 0;
+      }, () -> "whole steps, then the burst; got " + r.received.get());
+      assertThat(r.received.get()).as("the rest under the limit").isLessThan(r.contentLength);
+      long base = r.received.get();
+      for (int i = 1; i <= 4; i++) {
+        clock.addAndGet(stepNanos);
+        long want = base + perStep * i;
+        await(() -> r.received.get() >= want, "the limited rate");
+        assertThat(r.received.get()).as("step %d", i).isEqualTo(want);
+      }
+      // lowered: the new bucket's burst at the next turn (the chunk reserved under the old one is
+      // not sent), then its rate
+      long lowBase = r.received.get();
+      g.setBandwidthLimit(lowered);
+      await(() -> r.received.get() >= lowBase + loweredBurst, "the lowered limit's burst");
+      assertThat(r.received.get()).isEqualTo(lowBase + loweredBurst);
+      for (int i = 1; i <= 2; i++) {
+        clock.addAndGet(stepNanos);
+        long want = lowBase + loweredBurst + loweredStep * i;
+        await(() -> r.received.get() >= want, "the lowered rate");
+        assertThat(r.received.get()).as("lowered step %d", i).isEqualTo(want);
+      }
+      assertThat(r.received.get()).as("still in the first part: the second one goes through the bucket too")
+          .isLessThan(firstHead + ranges[0][1] - ranges[0][0] + 1);
+      g.setBandwidthLimit(0); // removed: the rest goes at once
+      r.join(30_000);
+      assertThat(r.isAlive()).isFalse();
+      assertThat(r.error).isNull();
+      assertThat(r.received.get()).isEqualTo(r.contentLength);
+      List<Multipart.Part> parts = Multipart.parse(r.kept.toByteArray(), Multipart.boundaryOf(r.contentType));
+      assertThat(parts).hasSize(2);
+      byte[] want = Files.readAllBytes(f);
+      for (int i = 0; i < 2; i++) {
+        assertThat(parts.get(i).headers().get("content-range"))
+            .isEqualTo("bytes " + ranges[i][0] + "-" + ranges[i][1] + "/" + size);
+        assertThat(Arrays.equals(parts.get(i).data(), Arrays.copyOfRange(want, (int) ranges[i][0],
+            (int) ranges[i][1] + 1))).as("part %d, byte for byte", i).isTrue();
+      }
+      r.socket.close();
+      await(() -> g.stats().activeConnections() == 0, "the slot released");
     }
   }
 

@@ -11,6 +11,7 @@ import io.bits4j.HostedFile;
 import io.bits4j.Hresult;
 import io.bits4j.UrlGroup;
 import io.bits4j.UrlPrefix;
+import io.bits4j.server.netty.internal.Multipart;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -415,9 +416,16 @@ class NettyCompactServerTest {
     byte[] want = Files.readAllBytes(f);
     String req = "GET /Carmine/big.bin HTTP/1.1\r\nHost: x\r\n";
     try (RawHttp c = RawHttp.plain(port)) {
-      // four pipelined requests in one write: a chained 200, a chained 206, a short 206, a HEAD
+      // five pipelined requests in one write: a chained 200, a chained 206, a chained multipart 206
+      // (parts within a step, across steps, and a slice split between steps), a short 206, a HEAD
+      long[][] parts = {{0, 9}, {1000, 3_000_000}, {3_000_001, 3_000_100}, {4L << 20, size - 1}};
+      StringBuilder multi = new StringBuilder();
+      for (long[] p : parts) {
+        multi.append(multi.length() == 0 ? "" : ",").append(p[0]).append('-').append(p[1]);
+      }
       c.sendRaw((req + "\r\n"
           + req + "Range: bytes=1000-" + (size - 5) + "\r\n\r\n"
+          + req + "Range: bytes=" + multi + "\r\n\r\n"
           + req + "Range: bytes=0-9\r\n\r\n"
           + "HEAD /Carmine/big.bin HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       RawHttp.Response full = c.read(false);
@@ -427,6 +435,17 @@ class NettyCompactServerTest {
       assertThat(range.status()).isEqualTo(206);
       assertThat(range.header("Content-Range")).contains("bytes 1000-" + (size - 5) + "/" + size);
       assertThat(range.body()).isEqualTo(java.util.Arrays.copyOfRange(want, 1000, (int) size - 4));
+      RawHttp.Response multipart = c.read(false);
+      assertThat(multipart.status()).isEqualTo(206);
+      String boundary = Multipart.boundaryOf(multipart.header("Content-Type").orElseThrow());
+      List<Multipart.Part> got = Multipart.parse(multipart.body(), boundary);
+      assertThat(got).hasSize(parts.length);
+      for (int i = 0; i < parts.length; i++) {
+        assertThat(got.get(i).headers().get("content-range"))
+            .isEqualTo("bytes " + parts[i][0] + "-" + parts[i][1] + "/" + size);
+        assertThat(got.get(i).data())
+            .isEqualTo(java.util.Arrays.copyOfRange(want, (int) parts[i][0], (int) parts[i][1] + 1));
+      }
       RawHttp.Response small = c.read(false);
       assertThat(small.status()).isEqualTo(206);
       assertThat(small.body()).isEqualTo(java.util.Arrays.copyOfRange(want, 0, 10));

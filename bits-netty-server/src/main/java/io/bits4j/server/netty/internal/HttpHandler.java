@@ -58,8 +58,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
    * Most bytes one {@code sendfile} may move. A reader that drains its socket as fast as the
    * kernel fills it (loopback, fast LANs) would otherwise keep one call, and the event loop with
    * all its other connections, busy for a whole large file; nginx caps its calls the same way
-   * ({@code sendfile_max_chunk 2m}). Longer bodies go as a chain of regions, each written when
-   * the one before it has been sent.
+   * ({@code sendfile_max_chunk 2m}). Bodies with more file bytes (one range or several) go as a
+   * chain of steps of at most this many, each written when the one before it has been sent.
    */
   static final long SENDFILE_CHUNK = 2L << 20;
   /** Pipelined requests a connection may have waiting; more closes it. */
@@ -87,7 +87,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private boolean suspended;
   /** A chained zero-copy body is being sent: later requests wait, or their heads would land in it. */
   private boolean streaming;
-  /** The file of a chain whose next region is scheduled (null otherwise), and that chain's end. */
+  /** The file of a chain whose next step is scheduled (null otherwise), and that chain's end. */
   private @Nullable SharedFile chainFile;
   private @Nullable Consumer<ChannelFuture> chainFinish;
   private boolean draining;
@@ -409,18 +409,18 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     long bytes = body ? plan.contentLength() : 0;
     if (!body) {
       opened.file().release();
+    } else if (!secure && bucket == null && fileBytes(plan.body()) > SENDFILE_CHUNK) {
+      // zero-copy regions holding the descriptor (native sendfile with epoll), in pieces
+      streaming = true; // requests read meanwhile wait (and stop reading) as behind a busy response
+      sendChain(ctx, g, opened.file(), plan.body(), 0, 0,
+          f -> finish(ctx, ex, g, plan.status(), plan.ranges(), bytes, f));
+      if (!ex.keepAlive) {
+        closing = true;
+      }
+      return true;
     } else if (!secure && bucket == null && plan.body().size() == 1
         && plan.body().get(0) instanceof RangeEngine.FileSlice s) {
-      // the common case: zero-copy regions holding the descriptor (native sendfile with epoll)
-      if (s.length() > SENDFILE_CHUNK) {
-        streaming = true; // requests read meanwhile wait (and stop reading) as behind a busy response
-        sendChain(ctx, g, opened.file(), s.offset(), s.length(),
-            f -> finish(ctx, ex, g, plan.status(), plan.ranges(), bytes, f));
-        if (!ex.keepAlive) {
-          closing = true;
-        }
-        return true;
-      }
+      // the common case: one zero-copy region holding the descriptor
       last = ctx.write(new SharedFileRegion(opened.file(), s.offset(), s.length()));
     } else {
       SharedFile sf = opened.file();
@@ -452,31 +452,70 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Sends {@code length} bytes of {@code file} from {@code offset} as regions of at most {@link
-   * #SENDFILE_CHUNK}, then hands the last region's future to {@code finish}. Each region after
+   * Sends {@code body} from its segment {@code index}, of which {@code done} bytes are sent
+   * already, as a chain of steps of at most {@link #SENDFILE_CHUNK} file bytes (with the multipart
+   * framing between them), then hands the last piece's future to {@code finish}. Each step after
    * the first is written on the event loop's next turn after the one before it has gone out, so
    * the loop polls its other connections in between (written from the completion listener, the
-   * next region would go out in the same flush, and Netty's re-queued flushes would keep the loop
-   * in its task queue for up to a second). Before each region after the first: a file written in
-   * place since the response began cuts the connection (the client must not get a mix of two
-   * versions; it resumes with {@code If-Range} and gets the new one whole), and a bandwidth limit
-   * set on the group since then takes over the rest, read in chunks through its bucket. Takes
-   * over the caller's reference to {@code file}.
+   * next step would go out in the same flush, and Netty's re-queued flushes would keep the loop in
+   * its task queue for up to a second). Before each step after the first: a file written in place
+   * since the response began cuts the connection (the client must not get a mix of two versions;
+   * it resumes with {@code If-Range} and gets the new one whole), and a bandwidth limit set on the
+   * group since then takes over the rest, read in chunks through its bucket. Takes over the
+   * caller's reference to {@code file}.
+   *
+   * <p>One range goes as {@link SharedFileRegion}s (a {@code DefaultFileRegion}: native sendfile
+   * with epoll); the slices of a multipart body as {@link SliceRegion}s, as when the body is
+   * written at once, which look for a file written in place after their last byte too.
    */
-  private void sendChain(ChannelHandlerContext ctx, GroupImpl g, SharedFile file, long offset, long length,
-      Consumer<ChannelFuture> finish) {
-    long n = Math.min(SENDFILE_CHUNK, length);
-    if (n == length) {
-      endChain(ctx, finish, ctx.writeAndFlush(new SharedFileRegion(file, offset, n)));
+  private void sendChain(ChannelHandlerContext ctx, GroupImpl g, SharedFile file, List<RangeEngine.Segment> body,
+      int index, long done, Consumer<ChannelFuture> finish) {
+    boolean multipart = body.size() > 1;
+    long budget = SENDFILE_CHUNK;
+    ChannelFuture last = null;
+    int i = index;
+    long d = done;
+    while (i < body.size()) {
+      RangeEngine.Segment seg = body.get(i);
+      if (seg instanceof RangeEngine.Bytes b) { // framing goes with the step before it, the close delimiter too
+        last = writeAfter(ctx, last, Unpooled.wrappedBuffer(b.data()));
+        i++;
+        continue;
+      }
+      RangeEngine.FileSlice s = (RangeEngine.FileSlice) seg;
+      if (budget == 0) {
+        break;
+      }
+      long n = Math.min(budget, s.length() - d);
+      if (multipart) {
+        last = writeAfter(ctx, last, new SliceRegion(file, s.offset() + d, n));
+      } else {
+        file.retain(); // the region takes it over; the chain keeps its own until its end
+        last = writeAfter(ctx, last, new SharedFileRegion(file, s.offset() + d, n));
+      }
+      budget -= n;
+      d += n;
+      if (d < s.length()) {
+        break;
+      }
+      i++;
+      d = 0;
+    }
+    ctx.flush();
+    ChannelFuture step = Objects.requireNonNull(last); // a step writes at least one file byte
+    if (i == body.size()) {
+      file.release();
+      endChain(ctx, finish, step);
       return;
     }
-    file.retain();
-    ctx.writeAndFlush(new SharedFileRegion(file, offset, n)).addListener((ChannelFutureListener) f -> {
+    int nextIndex = i;
+    long nextDone = d;
+    step.addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
         abandonChain(ctx, file, finish);
         return;
       }
-      // until the next region is written, channelInactive ends the chain if the connection goes
+      // until the next step is written, channelInactive ends the chain if the connection goes
       // (a server shutting down may cancel the scheduled task: the reference must not leak)
       chainFile = file;
       chainFinish = finish;
@@ -490,12 +529,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
           if (!ctx.channel().isActive() || !stillTheVersionPlanned(file)) {
             abandonChain(ctx, file, finish);
           } else if (g.bucket() != null) {
-            ChannelFuture rest = ctx.writeAndFlush(new SliceInput(file, offset + n, length - n, TLS_CHUNK, g::bucket,
-                chunkedWriter(ctx)));
-            file.release(); // the slice holds its own reference
+            ChannelFuture rest = sendLimited(ctx, g, file, body, nextIndex, nextDone);
+            file.release(); // the slices hold their own references
             endChain(ctx, finish, rest);
           } else {
-            sendChain(ctx, g, file, offset + n, length - n, finish);
+            sendChain(ctx, g, file, body, nextIndex, nextDone, finish);
           }
         }, 0, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
@@ -504,6 +542,57 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         abandonChain(ctx, file, finish); // the server is closing
       }
     });
+  }
+
+  /**
+   * The rest of a chain under a bandwidth limit: its slices read in chunks through the group's
+   * bucket, looked up for every chunk, so a limit changed later applies too. A limit removed
+   * again leaves the rest on this path, in unthrottled chunks (as fast as TLS responses go), not
+   * back to zero-copy: a response switches at most once however often the limit is toggled, the
+   * copies end with the responses that were under way, and a response that starts under a limit
+   * takes this path whole as well.
+   *
+   * @return the future of the last piece, written and flushed
+   */
+  private ChannelFuture sendLimited(ChannelHandlerContext ctx, GroupImpl g, SharedFile file,
+      List<RangeEngine.Segment> body, int index, long done) {
+    ChannelHandlerContext chunkedCtx = chunkedWriter(ctx);
+    ChannelFuture last = null;
+    long d = done;
+    for (int i = index; i < body.size(); i++) {
+      RangeEngine.Segment seg = body.get(i);
+      if (seg instanceof RangeEngine.Bytes b) {
+        last = writeAfter(ctx, last, Unpooled.wrappedBuffer(b.data()));
+      } else if (seg instanceof RangeEngine.FileSlice s) {
+        last = writeAfter(ctx, last, new SliceInput(file, s.offset() + d, s.length() - d, TLS_CHUNK, g::bucket,
+            chunkedCtx));
+        d = 0;
+      }
+    }
+    ctx.flush();
+    return Objects.requireNonNull(last);
+  }
+
+  /**
+   * Writes {@code msg} after {@code before}: a failed piece (file shrank) must cut the connection,
+   * never let the next one finish the body short.
+   */
+  private static ChannelFuture writeAfter(ChannelHandlerContext ctx, @Nullable ChannelFuture before, Object msg) {
+    if (before != null) {
+      before.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+    return ctx.write(msg);
+  }
+
+  /** The file bytes of a body (its slices without the multipart framing). */
+  private static long fileBytes(List<RangeEngine.Segment> body) {
+    long n = 0;
+    for (int i = 0; i < body.size(); i++) { // no iterator on the per-request path
+      if (body.get(i) instanceof RangeEngine.FileSlice s) {
+        n += s.length();
+      }
+    }
+    return n;
   }
 
   private static boolean stillTheVersionPlanned(SharedFile file) {
