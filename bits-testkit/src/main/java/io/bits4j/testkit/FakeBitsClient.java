@@ -67,6 +67,11 @@ import org.jspecify.annotations.Nullable;
  * hosted by the {@link FakeCompactServer} given to the builder (whose group authentication and
  * URL {@link AccessPolicy} are then checked: no matching credentials → HTTP 401, denied → 403).
  *
+ * <p>As BITS (and the portable client), the fake cancels a job that has had no activity — progress,
+ * or a change by the application — for the {@linkplain Builder#jobInactivityTimeout job inactivity
+ * timeout} (90 days): one scheduler task, due at the earliest deadline, is pending while the fake has
+ * jobs that are not final.
+ *
  * <p>Listeners are called on the thread that caused the change (a test thread or the scheduler's),
  * never while the fake holds a lock, serially per job; {@link ClientJob#outcome()} stages complete
  * after the listeners ran.
@@ -90,6 +95,9 @@ public final class FakeBitsClient implements BitsClient {
 
   private static final System.Logger LOG = System.getLogger(FakeBitsClient.class.getName());
 
+  /** BITS's default JobInactivityTimeout, the fake's too: a job without activity for 90 days is cancelled. */
+  public static final Duration DEFAULT_JOB_INACTIVITY_TIMEOUT = Duration.ofDays(90);
+
   /** HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND): what BITS reports when the destination folder is missing. */
   private static final int ERROR_PATH_NOT_FOUND = 0x80070003;
 
@@ -100,6 +108,7 @@ public final class FakeBitsClient implements BitsClient {
   private final Set<ClientCapability> capabilities;
   private final String owner;
   private final JobCensus census;
+  private final Duration jobInactivityTimeout;
 
   private final Object lock = new Object();
   private final Map<JobId, FakeJob> jobs = new LinkedHashMap<>();
@@ -109,6 +118,11 @@ public final class FakeBitsClient implements BitsClient {
   private final List<RuntimeException> nextCreateFailures = new ArrayList<>();
   private @Nullable RuntimeException createFailure;
   private volatile boolean closed;
+  /** The inactivity timer, due at the earliest deadline of the jobs (guarded by lock). */
+  private Scheduler.@Nullable Task inactivityTask;
+  private @Nullable Instant inactivityDue;
+  /** Jobs that are not final (guarded by lock). */
+  private int liveJobs;
 
   private FakeBitsClient(Builder b) {
     this.name = b.name;
@@ -118,6 +132,7 @@ public final class FakeBitsClient implements BitsClient {
     this.capabilities = Set.copyOf(b.capabilities);
     this.owner = b.owner;
     this.census = b.census;
+    this.jobInactivityTimeout = b.jobInactivityTimeout;
   }
 
   /** A builder. */
@@ -212,6 +227,8 @@ public final class FakeBitsClient implements BitsClient {
           : scripts.getOrDefault(spec.files().get(0).remoteUrl(), defaultScript);
       job = new FakeJob(JobId.random(), spec, script);
       jobs.put(job.id, job);
+      liveJobs++;
+      armInactivityAt(inactivityDeadline(job.creation));
     }
     census.jobCreated();
     if (spec.start()) {
@@ -269,6 +286,7 @@ public final class FakeBitsClient implements BitsClient {
   public void close() {
     synchronized (lock) {
       closed = true;
+      cancelInactivityTask();
     }
   }
 
@@ -279,6 +297,79 @@ public final class FakeBitsClient implements BitsClient {
 
   private boolean isClosed() {
     return closed;
+  }
+
+  // ---- the inactivity timeout ----
+
+  /** Activity plus the timeout; null if beyond the range of {@link Instant} (never). */
+  private @Nullable Instant inactivityDeadline(Instant activity) {
+    try {
+      return activity.plus(jobInactivityTimeout);
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      return null;
+    }
+  }
+
+  /** Makes the inactivity timer fall due no later than {@code deadline}; caller holds lock. */
+  private void armInactivityAt(@Nullable Instant deadline) {
+    if (deadline == null || closed) {
+      return;
+    }
+    Instant due = inactivityDue;
+    if (inactivityTask != null && due != null && !due.isAfter(deadline)) {
+      return;
+    }
+    cancelInactivityTask();
+    inactivityDue = deadline;
+    inactivityTask = scheduler.schedule(Duration.between(scheduler.now(), deadline), this::sweepInactive);
+  }
+
+  private void cancelInactivityTask() {
+    Scheduler.Task t = inactivityTask;
+    inactivityTask = null;
+    inactivityDue = null;
+    if (t != null) {
+      t.cancel();
+    }
+  }
+
+  /** Timer task: cancels the jobs without activity for the timeout, then waits for the next deadline. */
+  private void sweepInactive() {
+    List<FakeJob> expired = new ArrayList<>();
+    Instant now;
+    synchronized (lock) {
+      inactivityTask = null;
+      inactivityDue = null;
+      if (closed) {
+        return;
+      }
+      now = scheduler.now();
+      Instant earliest = null;
+      for (FakeJob j : jobs.values()) {
+        Instant d = j.inactivityDeadline();
+        if (d == null) {
+          continue;
+        }
+        if (!now.isBefore(d)) {
+          expired.add(j);
+        } else if (earliest == null || d.isBefore(earliest)) {
+          earliest = d;
+        }
+      }
+      armInactivityAt(earliest);
+    }
+    for (FakeJob j : expired) {
+      j.expire(now);
+    }
+  }
+
+  /** Once after each job's end (called without the job's lock): no timer while no job is left to time. */
+  private void jobEnded() {
+    synchronized (lock) {
+      if (--liveJobs == 0) {
+        cancelInactivityTask();
+      }
+    }
   }
 
   private Optional<Source> resolve(URI url) {
@@ -332,6 +423,7 @@ public final class FakeBitsClient implements BitsClient {
     private Set<ClientCapability> capabilities = DEFAULT_CAPABILITIES;
     private String owner = System.getProperty("user.name", "fake-user");
     private JobCensus census = new JobCensus();
+    private Duration jobInactivityTimeout = DEFAULT_JOB_INACTIVITY_TIMEOUT;
 
     private Builder() {}
 
@@ -381,6 +473,32 @@ public final class FakeBitsClient implements BitsClient {
     /** The census to count jobs in; share one between clients to count across them. */
     public Builder census(JobCensus census) {
       this.census = Objects.requireNonNull(census, "census");
+      return this;
+    }
+
+    /**
+     * How long a job may go without activity before the fake cancels it, as BITS does under its
+     * JobInactivityTimeout policy (default {@link #DEFAULT_JOB_INACTIVITY_TIMEOUT}, 90 days, as the
+     * portable client). Activity is progress (a script step that moves bytes) and every change the
+     * test makes: creating the job, setting a property, adding a file, {@code resume()} and {@code
+     * suspend()}; retries and errors are not. The job is cancelled as by {@code cancel()}, on the
+     * scheduler's thread: temporary files deleted, CANCELLED, listeners and {@code outcome()} told.
+     * A duration beyond the range of {@link Instant} never expires.
+     *
+     * <pre>{@code
+     * FakeBitsClient client = FakeBitsClient.builder().scheduler(clock)
+     *     .jobInactivityTimeout(Duration.ofDays(1)).build();
+     * clock.advance(Duration.ofDays(1));   // a job nobody touched is CANCELLED
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder jobInactivityTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new IllegalArgumentException("jobInactivityTimeout must be positive: " + timeout);
+      }
+      this.jobInactivityTimeout = timeout;
       return this;
     }
 
@@ -440,6 +558,8 @@ public final class FakeBitsClient implements BitsClient {
     boolean stalled;
     @Nullable Instant noProgressSince;
     Instant modification;
+    /** Progress or a change by the test: what the inactivity timeout measures from. */
+    Instant activity;
     @Nullable Instant transferCompletion;
     Scheduler.@Nullable Task timer;
 
@@ -448,6 +568,7 @@ public final class FakeBitsClient implements BitsClient {
       this.script = script;
       this.creation = scheduler.now();
       this.modification = creation;
+      this.activity = creation;
       this.displayName = spec.displayName();
       this.description = spec.description();
       this.priority = spec.priority();
@@ -683,6 +804,7 @@ public final class FakeBitsClient implements BitsClient {
         boolean restart = state == JobState.SUSPENDED || state == JobState.ERROR || state == JobState.TRANSIENT_ERROR
             || (state == JobState.TRANSFERRED && incomplete);
         if (restart) {
+          activity = scheduler.now();
           if (!incomplete) {
             // a suspended job whose files are all in: it is transferred
             toState(JobState.TRANSFERRED);
@@ -707,6 +829,7 @@ public final class FakeBitsClient implements BitsClient {
         checkNotFinal("suspend");
         if (state != JobState.SUSPENDED) {
           cancelTimer();
+          activity = scheduler.now();
           toState(JobState.SUSPENDED);
           modified();
         }
@@ -737,6 +860,7 @@ public final class FakeBitsClient implements BitsClient {
         status = done.size() == files.size() ? CompleteStatus.COMPLETE : CompleteStatus.PARTIAL_COMPLETE;
         end(JobState.ACKNOWLEDGED);
       }
+      jobEnded();
       deliver();
       return status;
     }
@@ -748,7 +872,40 @@ public final class FakeBitsClient implements BitsClient {
         deleteTemps();
         end(JobState.CANCELLED);
       }
+      jobEnded();
       deliver();
+    }
+
+    /** When the inactivity timeout passes for this job; null if it is final or never expires. */
+    @Nullable Instant inactivityDeadline() {
+      synchronized (jobLock) {
+        return state.isFinal() ? null : FakeBitsClient.this.inactivityDeadline(activity);
+      }
+    }
+
+    /** Timer: cancels the job as cancel() would, unless it ended or had activity since {@code now}. */
+    void expire(Instant now) {
+      Instant deadline;
+      boolean cancelled = false;
+      synchronized (jobLock) {
+        if (state.isFinal() || isClosed()) {
+          return;
+        }
+        deadline = FakeBitsClient.this.inactivityDeadline(activity);
+        if (deadline != null && !now.isBefore(deadline)) {
+          deleteTemps();
+          end(JobState.CANCELLED);
+          cancelled = true;
+        }
+      }
+      if (cancelled) {
+        jobEnded();
+        deliver();
+      } else {
+        synchronized (lock) {
+          armInactivityAt(deadline); // active since the timer looked
+        }
+      }
     }
 
     @Override
@@ -792,6 +949,7 @@ public final class FakeBitsClient implements BitsClient {
 
     private void touched() {
       modification = scheduler.now();
+      activity = modification;
       modified();
     }
 
@@ -944,6 +1102,9 @@ public final class FakeBitsClient implements BitsClient {
       Instant now = scheduler.now();
       if (step instanceof FakeJobScript.Progress p) {
         long left = p.bytes();
+        if (left > 0) {
+          activity = now;
+        }
         for (FileState f : files) {
           if (left == 0) {
             break;
@@ -989,6 +1150,7 @@ public final class FakeBitsClient implements BitsClient {
           modified();
         }
       } else if (step instanceof FakeJobScript.Transferred) {
+        activity = now; // the last bytes
         for (FileState f : files) {
           if (!f.completed) {
             f.transferred = f.total;

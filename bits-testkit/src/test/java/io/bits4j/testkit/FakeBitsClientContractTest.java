@@ -52,6 +52,12 @@ class FakeBitsClientContractTest extends BitsClientContract {
   }
 
   @Override
+  protected boolean advanceClock(Duration d) {
+    clock.advance(d);
+    return true;
+  }
+
+  @Override
   protected JobState awaitOutcome(ClientJob job) {
     CompletableFuture<JobState> f = job.outcome().toCompletableFuture();
     for (int i = 0; i < 1000 && !f.isDone(); i++) {

@@ -82,7 +82,16 @@ class FakeBitsClientTest {
     assertThat(j.state()).isEqualTo(JobState.TRANSFERRED);
     assertThat(j.progress()).isEqualTo(new JobProgress(1000, 1000, 1, 1));
     assertThat(j.times().transferCompletion()).contains(clock.now());
+    assertInactivityTimerOnly();
+    j.complete();
     assertThat(clock.pendingTasks()).as("no timer left").isZero();
+  }
+
+  /** The one pending task is the inactivity timer of the jobs, set when the first was created. */
+  private void assertInactivityTimerOnly() {
+    assertThat(clock.pendingTasks()).as("no timer left but the inactivity timer").isEqualTo(1);
+    assertThat(clock.nextDueTime())
+        .contains(ManualClock.DEFAULT_START.plus(FakeBitsClient.DEFAULT_JOB_INACTIVITY_TIMEOUT));
   }
 
   @Test
@@ -157,7 +166,7 @@ class FakeBitsClientTest {
     clock.advance(Duration.ofDays(1));
     assertThat(j.state()).isEqualTo(JobState.TRANSFERRING);
     assertThat(j.progress().bytesTransferred()).isEqualTo(10);
-    assertThat(clock.pendingTasks()).isZero();
+    assertInactivityTimerOnly();
   }
 
   @Test
@@ -386,5 +395,100 @@ class FakeBitsClientTest {
           e -> assertThat(Hresult.hex(e.hresult())).isEqualTo(Hresult.hex(Hresult.BG_E_INVALID_STATE)));
     }
     assertThat(j.state()).isEqualTo(JobState.SUSPENDED);
+  }
+
+  // ---- the job inactivity timeout (bits-spec 4.2, 4.4) ----
+
+  @Test
+  void aJobWithoutActivityForNinetyDaysIsCancelledAsCancelDoes() throws IOException {
+    Path dest = tmp.resolve("d.bin");
+    ClientJob j = start(URL, dest);
+    tick(); // the last byte: TRANSFERRED, then forgotten
+    assertThat(j.state()).isEqualTo(JobState.TRANSFERRED);
+    assertThat(j.files().get(0).completed()).isTrue();
+    RecordingJobListener rec = new RecordingJobListener();
+    j.addListener(rec);
+    tick();
+    ClientJob suspended = client.createJob(JobSpec.builder("s").addFile(URL, tmp.resolve("s.bin")).build());
+    CompletableFuture<JobState> outcome = suspended.outcome().toCompletableFuture();
+
+    clock.advance(Duration.ofDays(90).minusSeconds(2)); // 90 days after the start
+    assertThat(j.state()).isEqualTo(JobState.TRANSFERRED);
+    tick(); // 90 days after the last byte
+    assertThat(j.state()).isEqualTo(JobState.CANCELLED);
+    assertThat(rec.states()).containsExactly(JobState.CANCELLED);
+    assertThat(j.error()).isEmpty();
+    assertThat(client.findJob(j.id())).isEmpty();
+    assertThat(tmp.resolve("d.bin")).doesNotExist();
+    try (var files = Files.list(tmp)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("src.bin");
+    }
+    assertThat(suspended.state()).as("created a second later").isEqualTo(JobState.SUSPENDED);
+    tick();
+    assertThat(outcome).isCompletedWithValue(JobState.CANCELLED);
+    assertThat(client.census().alive()).isZero();
+    assertThat(clock.pendingTasks()).as("no timer once no job is left").isZero();
+  }
+
+  @Test
+  void progressAndChangesByTheOwnerAreActivityButRetriesAreNot() {
+    client = FakeBitsClient.builder().name("t").scheduler(clock).tick(Duration.ofDays(30)).build();
+    client.serve(URL, src);
+    // a long transfer: a step every 30 days, for 150 days
+    client.script(URL, FakeJobScript.of(progress(200), progress(200), progress(200), progress(200)));
+    ClientJob slow = start(URL, tmp.resolve("slow.bin"));
+    // a suspended job whose owner changes it now and then
+    ClientJob kept = client.createJob(JobSpec.builder("kept").addFile(URL, tmp.resolve("kept.bin")).build());
+    // a job that keeps failing transiently, with a no-progress timeout beyond the inactivity timeout
+    client.script(URL2, FakeJobScript.of(connectionClosed(), connectionClosed(), connectionClosed(),
+        connectionClosed(), connectionClosed(), connectionClosed(), connectionClosed(), connectionClosed()));
+    client.serve(URL2, src);
+    ClientJob failing = client.createJob(JobSpec.builder("failing").addFile(URL2, tmp.resolve("f.bin"))
+        .minimumRetryDelay(Duration.ofDays(1)).noProgressTimeout(Duration.ofDays(365)).start(true).build());
+    for (int day = 1; day <= 89; day++) {
+      clock.advance(Duration.ofDays(1));
+      if (day % 60 == 0) {
+        kept.setDescription("still wanted on day " + day);
+      }
+    }
+    assertThat(failing.state()).isIn(JobState.TRANSIENT_ERROR, JobState.QUEUED);
+    assertThat(failing.transientErrorCount()).isGreaterThan(1);
+    clock.advance(Duration.ofDays(1)); // day 90
+    assertThat(failing.state()).as("retries are not activity: cancelled at the limit, bits-spec 4.4")
+        .isEqualTo(JobState.CANCELLED);
+    assertThat(slow.state()).as("progressed on day 60").isEqualTo(JobState.TRANSFERRING);
+    assertThat(kept.state()).as("changed on day 60").isEqualTo(JobState.SUSPENDED);
+    clock.advance(Duration.ofDays(60)); // day 150
+    assertThat(slow.state()).isEqualTo(JobState.TRANSFERRED);
+    assertThat(kept.state()).as("changed on day 60, 90 days ago").isEqualTo(JobState.CANCELLED);
+    clock.advance(Duration.ofDays(90)); // day 240, 90 days after the last byte
+    assertThat(slow.state()).isEqualTo(JobState.CANCELLED);
+    client.checkNoActiveJobs();
+    assertThat(clock.pendingTasks()).isZero();
+  }
+
+  @Test
+  void theInactivityTimeoutIsConfigurableAndEndsWithTheClient() {
+    assertThatThrownBy(() -> FakeBitsClient.builder().jobInactivityTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jobInactivityTimeout");
+    assertThatThrownBy(() -> FakeBitsClient.builder().jobInactivityTimeout(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    FakeBitsClient shortLived = FakeBitsClient.builder().scheduler(clock)
+        .jobInactivityTimeout(Duration.ofMinutes(5)).build();
+    ClientJob j = shortLived.createJob(JobSpec.builder("j").build());
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(j.state()).isEqualTo(JobState.CANCELLED);
+    FakeBitsClient forever = FakeBitsClient.builder().scheduler(clock)
+        .jobInactivityTimeout(java.time.temporal.ChronoUnit.FOREVER.getDuration()).build();
+    ClientJob kept = forever.createJob(JobSpec.builder("kept").build());
+    assertThat(clock.pendingTasks()).as("a timeout beyond any instant sets no timer").isZero();
+    clock.advance(Duration.ofDays(3650));
+    assertThat(kept.state()).isEqualTo(JobState.SUSPENDED);
+    ClientJob left = client.createJob(JobSpec.builder("left").build());
+    assertThat(clock.pendingTasks()).isEqualTo(1);
+    client.close();
+    assertThat(clock.pendingTasks()).as("close() cancels the timer").isZero();
+    clock.advance(Duration.ofDays(365));
+    assertThat(left.state()).as("a closed client drives nothing").isEqualTo(JobState.SUSPENDED);
   }
 }

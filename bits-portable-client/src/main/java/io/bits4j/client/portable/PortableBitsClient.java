@@ -67,6 +67,10 @@ import org.jspecify.annotations.Nullable;
  * kept in the state files (readable by the owner only) so that jobs can resume after a restart;
  * key-store client certificates are not persisted and must be set again after a restart.
  *
+ * <p>Jobs without activity (progress, or a change by the application) for the {@linkplain
+ * Builder#jobInactivityTimeout job inactivity timeout} (90 days, as BITS) are cancelled by the
+ * client, across restarts too.
+ *
  * <p>{@code suspend()}, {@code complete()} and {@code cancel()} return once the job's transfer
  * has stopped (a few milliseconds: the connection is closed and received data forced to disk).
  *
@@ -147,6 +151,8 @@ public final class PortableBitsClient implements BitsClient {
   public static final class Builder {
     /** Data is forced and its offset recorded at least every this many bytes. */
     public static final long DEFAULT_DURABILITY_BYTES = 4L << 20;
+    /** BITS's default JobInactivityTimeout: a job without activity for 90 days is cancelled. */
+    public static final Duration DEFAULT_JOB_INACTIVITY_TIMEOUT = Duration.ofDays(90);
 
     private Path stateDirectory = Path.of(System.getProperty("user.home", "."), ".bits4j");
     private Scheduler scheduler = Scheduler.system();
@@ -162,6 +168,7 @@ public final class PortableBitsClient implements BitsClient {
     private Duration durabilityInterval = Duration.ofSeconds(1);
     private boolean transfers = true;
     private boolean directWrites = true;
+    private Duration jobInactivityTimeout = DEFAULT_JOB_INACTIVITY_TIMEOUT;
 
     private Builder() {}
 
@@ -279,6 +286,41 @@ public final class PortableBitsClient implements BitsClient {
       return this;
     }
 
+    /**
+     * How long a job may go without activity before the client cancels it, as BITS does under its
+     * JobInactivityTimeout policy (default {@link #DEFAULT_JOB_INACTIVITY_TIMEOUT}, 90 days).
+     * Activity is progress (bytes received) and every change the application makes: creating the
+     * job, setting a property, adding a file, {@code resume()} and {@code suspend()}. The client's
+     * own state changes — dispatching, time slices, retries, errors — are not: a job that keeps
+     * failing transiently, with a no-progress timeout longer than this, is cancelled at this limit,
+     * as BITS does. A job that is TRANSFERRED but never completed, or SUSPENDED or in ERROR and
+     * forgotten, ends the same way.
+     *
+     * <p>The job is cancelled as by {@link ClientJob#cancel()}: its temporary files are deleted, its
+     * state becomes CANCELLED ({@link io.bits4j.JobListener#jobModified} and {@link
+     * ClientJob#outcome()} see it as any cancel; {@code error()} stays empty) and its state file is
+     * removed; the client logs it at INFO. Time is the {@link #scheduler(Scheduler)}'s, and the limit
+     * holds across restarts: jobs whose last activity is older when a client opens the state
+     * directory are cancelled before {@link #build()} returns. One timer, due at the earliest
+     * deadline, does the checking while the client is open.
+     *
+     * <p>BITS has no way to turn the timeout off, and neither has this client: a duration beyond
+     * the range of {@link java.time.Instant} (such as {@code ChronoUnit.FOREVER.getDuration()})
+     * never expires.
+     *
+     * <pre>{@code
+     * PortableBitsClient client = PortableBitsClient.builder()
+     *     .jobInactivityTimeout(Duration.ofDays(30))
+     *     .build();
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public Builder jobInactivityTimeout(Duration timeout) {
+      this.jobInactivityTimeout = positive(timeout, "jobInactivityTimeout");
+      return this;
+    }
+
     private static Duration positive(Duration d, String name) {
       Objects.requireNonNull(d, name);
       if (d.isNegative() || d.isZero()) {
@@ -298,7 +340,7 @@ public final class PortableBitsClient implements BitsClient {
       TlsSupport tls = new TlsSupport(sslContext, trustStore);
       Engine.Config cfg = new Engine.Config(stateDirectory, scheduler, transferWorkers, bandwidthLimit,
           HttpSessions.net(ps, tls, connectTimeout, readTimeout), timeSlice,
-          durabilityBytes, durabilityInterval, transfers, directWrites);
+          durabilityBytes, durabilityInterval, transfers, directWrites, jobInactivityTimeout);
       return new PortableBitsClient(new Engine(cfg));
     }
   }

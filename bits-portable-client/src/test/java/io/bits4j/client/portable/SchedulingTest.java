@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -146,10 +147,11 @@ class SchedulingTest {
 
   @Test
   void globalBandwidthLimitThrottlesTransfersOnTheSchedulerClock() throws Exception {
+    // no inactivity timer (a limit beyond any instant sets none) and FOREGROUND (no time-slice
+    // timer): the only scheduler tasks are the limiter's waits
     client = PortableBitsClient.builder().stateDirectory(tmp.resolve("state")).scheduler(clock)
-        .bandwidthLimit(1_000_000).build();
+        .bandwidthLimit(1_000_000).jobInactivityTimeout(ChronoUnit.FOREVER.getDuration()).build();
     Instant start = clock.now();
-    // FOREGROUND: no time-slice timer, so the only scheduler tasks are the limiter's waits
     ClientJob j = client.createJob(JobSpec.builder("bw").priority(JobPriority.FOREGROUND)
         .addFile(server.uri("/f"), tmp.resolve("bw")).start(true).build());
     for (int i = 0; i < 10_000 && j.state() != JobState.TRANSFERRED; i++) {

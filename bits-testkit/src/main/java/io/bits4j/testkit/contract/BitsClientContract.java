@@ -64,10 +64,11 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Each test gets a fresh client from {@link #newClient()} (closed afterwards; jobs the test left
  * are cancelled). Waits are bounded by {@link #timeout()} and go through {@link
- * #awaitOutcome(ClientJob)}, which a test driving a manual clock overrides. Features outside {@link
- * BitsClient#capabilities()} are checked to throw E_NOTIMPL instead. What {@code close()} does to
- * the jobs obtained before depends on whether the client runs them itself or is a proxy ({@link
- * #closeReleasesOnlyAProxy()}).
+ * #awaitOutcome(ClientJob)}, which a test driving a manual clock overrides; checks that need the
+ * client's clock moved by days are skipped unless the test overrides {@link
+ * #advanceClock(Duration)}. Features outside {@link BitsClient#capabilities()} are checked to
+ * throw E_NOTIMPL instead. What {@code close()} does to the jobs obtained before depends on
+ * whether the client runs them itself or is a proxy ({@link #closeReleasesOnlyAProxy()}).
  */
 public abstract class BitsClientContract {
   /** A directory for destinations, fresh per test. */
@@ -109,6 +110,28 @@ public abstract class BitsClientContract {
    */
   protected boolean closeReleasesOnlyAProxy() {
     return false;
+  }
+
+  /**
+   * Moves the client's clock forward by {@code d}, running what falls due on the way, and returns
+   * true; or returns false (the default) if this test cannot move the client's clock — the client
+   * runs on the system clock, or on a machine elsewhere — and the checks of BITS's long timeouts
+   * are skipped. A test whose client runs on a {@link io.bits4j.testkit.ManualClock} overrides it:
+   *
+   * <pre>{@code
+   * protected boolean advanceClock(Duration d) {
+   *   clock.advance(d);
+   *   return true;
+   * }
+   * }</pre>
+   */
+  protected boolean advanceClock(Duration d) {
+    return false;
+  }
+
+  /** The job inactivity timeout of the client under test (default BITS's 90 days). */
+  protected Duration jobInactivityTimeout() {
+    return Duration.ofDays(90);
   }
 
   /**
@@ -508,5 +531,46 @@ public abstract class BitsClientContract {
       assertEquals(JobState.SUSPENDED, j.state(), "a refused change changes nothing");
       assertEquals("closed", j.displayName());
     }
+  }
+
+  /**
+   * BITS's JobInactivityTimeout (bits-spec 4.2): a job without activity — progress, or a change by
+   * its owner — for the timeout is cancelled by the client, as cancel() would; skipped unless the
+   * test can move the client's clock ({@link #advanceClock(Duration)}).
+   */
+  @Test
+  public void aJobWithoutActivityForTheInactivityTimeoutIsCancelled() throws IOException {
+    assumeTrue(advanceClock(Duration.ZERO), "this test cannot move the client's clock");
+    Duration limit = jobInactivityTimeout();
+    Duration minute = Duration.ofMinutes(1);
+    assumeTrue(limit.compareTo(minute.multipliedBy(2)) > 0, "the check needs a timeout over two minutes");
+    Path dest = destination("a.bin");
+    // transferred, and then forgotten: nobody completes it
+    ClientJob idle = create(spec("forgotten").addFile(urlOfTestFile(), dest).start(true).build());
+    assertEquals(JobState.TRANSFERRED, awaitOutcome(idle));
+    assertFalse(filesIn(dest.getParent()).isEmpty(), "the transferred file waits for complete()");
+    RecordingJobListener rec = new RecordingJobListener();
+    idle.addListener(rec);
+    ClientJob wanted = create(spec("wanted").addFile(urlOfTestFile(), destination("b.bin")).build());
+    CompletableFuture<JobState> wantedOutcome = wanted.outcome().toCompletableFuture();
+
+    advanceClock(limit.minus(minute));
+    assertEquals(JobState.TRANSFERRED, idle.state(), "not yet: a minute is left");
+    wanted.setDescription("still wanted"); // a change by the owner is activity
+    advanceClock(minute);
+    assertTrue(rec.await(e -> e.state() == JobState.CANCELLED, timeout()),
+        "no activity for the inactivity timeout -> cancelled by the client (bits-spec 4.2): " + rec);
+    assertEquals(JobState.CANCELLED, idle.state());
+    assertEquals(JobState.CANCELLED, idle.outcome().toCompletableFuture().getNow(null));
+    assertTrue(idle.error().isEmpty(), "cancelled, not failed");
+    assertTrue(client.findJob(idle.id()).isEmpty(), "final jobs vanish");
+    assertTrue(filesIn(dest.getParent()).isEmpty(), "cancelled as cancel() does: no file left");
+    assertHresult(Hresult.BG_E_INVALID_STATE, idle::complete);
+    assertEquals(JobState.SUSPENDED, wanted.state(), "its owner changed it a minute ago");
+    assertFalse(wantedOutcome.isDone());
+
+    advanceClock(limit.minus(minute));
+    assertEquals(JobState.CANCELLED, awaitOutcome(wanted), "a suspended job is not kept for ever either");
+    assertTrue(client.findJob(wanted.id()).isEmpty());
   }
 }

@@ -400,6 +400,10 @@ final class Attempt {
       remaining -= n;
       synchronized (engine.lock) {
         f.written = position;
+        // bytes received change the job (BG_JOB_TIMES.ModificationTime) and are activity for the
+        // inactivity timeout; they are written with the next checkpoint
+        job.modified = now;
+        job.activity = now;
         // bytes received again after a restart, below the offset reached before, are no progress
         if (position > f.reached) {
           f.reached = position;

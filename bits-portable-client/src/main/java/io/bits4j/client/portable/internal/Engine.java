@@ -64,7 +64,7 @@ public final class Engine implements AutoCloseable {
   /** Engine settings. */
   public record Config(Path stateDirectory, Scheduler scheduler, int workers, long bandwidthLimit,
       HttpSession.Net net, Duration timeSlice, long durabilityBytes, Duration durabilityInterval,
-      boolean transfers, boolean directWrites) {}
+      boolean transfers, boolean directWrites, Duration jobInactivityTimeout) {}
 
   final Object lock = new Object();
   final Scheduler scheduler;
@@ -75,6 +75,15 @@ public final class Engine implements AutoCloseable {
   /** Whether temp files are written with direct I/O where the file system allows (see {@link TempFile}). */
   final boolean directWrites;
   private final Duration timeSlice;
+  /** BITS's JobInactivityTimeout (see {@link #sweepInactive()}). */
+  private final Duration inactivityTimeout;
+  /**
+   * The one timer of the inactivity timeout, due at the earliest deadline of the jobs (guarded by
+   * {@link #lock}); none while there are no jobs, and none after close(), so that the scheduler
+   * keeps no closed engine.
+   */
+  private Scheduler.@Nullable Task inactivityTask;
+  private @Nullable Instant inactivityDue;
   private final int workerCount;
   private final boolean transfers;
   private final StateStore store;
@@ -105,6 +114,7 @@ public final class Engine implements AutoCloseable {
     this.durabilityInterval = config.durabilityInterval();
     this.directWrites = config.directWrites();
     this.timeSlice = config.timeSlice();
+    this.inactivityTimeout = config.jobInactivityTimeout();
     this.workerCount = config.workers();
     this.transfers = config.transfers();
     this.store = new StateStore(config.stateDirectory());
@@ -137,10 +147,16 @@ public final class Engine implements AutoCloseable {
     return t;
   }
 
+  /**
+   * Loads the jobs; those whose last activity is older than the inactivity timeout (the client was
+   * not running when it passed) are cancelled at once, as cancel() would, before anyone sees them.
+   */
   private void load() {
     List<Properties> states = new ArrayList<>(store.loadAll());
     // queue order after a restart: creation order
     states.sort(Comparator.comparing(p -> p.getProperty("created", "")));
+    Instant now = scheduler.now();
+    List<PortableJob> expired = new ArrayList<>();
     for (Properties p : states) {
       PortableJob j;
       try {
@@ -151,15 +167,24 @@ public final class Engine implements AutoCloseable {
       }
       synchronized (lock) {
         j.seq = nextSeq++;
-        if (j.state == JobState.CONNECTING || j.state == JobState.TRANSFERRING) {
+        if (j.state.isFinal()) {
+          continue;
+        } else if (isInactive(j, now)) {
+          expired.add(j);
+        } else if (j.state == JobState.CONNECTING || j.state == JobState.TRANSFERRING) {
           j.state = JobState.QUEUED;
         } else if (j.state == JobState.TRANSIENT_ERROR) {
-          scheduleRetry(j, j.retryDelay, scheduler.now());
-        } else if (j.state.isFinal()) {
-          continue;
+          scheduleRetry(j, j.retryDelay, now);
         }
         jobs.put(j.id, j);
       }
+    }
+    for (PortableJob j : expired) {
+      logExpiry(j);
+      cancel(j);
+    }
+    synchronized (lock) {
+      armInactivity(now);
     }
   }
 
@@ -198,6 +223,7 @@ public final class Engine implements AutoCloseable {
       j.seq = nextSeq++;
       jobs.put(j.id, j);
       j.version++;
+      armInactivityAt(inactivityDeadline(j));
     }
     persist(j);
     if (spec.start()) {
@@ -280,6 +306,7 @@ public final class Engine implements AutoCloseable {
       checkNotFinal(j);
       change.run();
       touch(j);
+      j.activity = j.modified;
       fire(j, l -> l.jobModified(j));
     }
     persist(j);
@@ -378,6 +405,7 @@ public final class Engine implements AutoCloseable {
       j.error = null;
       j.noProgressSince = null;
       j.seq = nextSeq++;
+      j.activity = scheduler.now();
       setStateLocked(j, JobState.QUEUED);
     }
     persist(j);
@@ -402,6 +430,7 @@ public final class Engine implements AutoCloseable {
           r.requestStop();
         }
         j.error = null;
+        j.activity = scheduler.now();
         setStateLocked(j, JobState.SUSPENDED);
       }
     }
@@ -525,24 +554,29 @@ public final class Engine implements AutoCloseable {
   void cancel(PortableJob j) {
     j.opLock.lock();
     try {
-      stopForClose(j);
-      List<FileEntry> files;
-      synchronized (lock) {
-        files = List.copyOf(j.files);
-      }
-      for (FileEntry f : files) {
-        if (!f.renamed) {
-          try {
-            Files.deleteIfExists(f.temp);
-          } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot delete " + f.temp + ": " + e);
-          }
-        }
-      }
-      finish(j, JobState.CANCELLED);
+      cancelHoldingOpLock(j);
     } finally {
       j.opLock.unlock();
     }
+  }
+
+  /** cancel() once the job's operation lock is held. */
+  private void cancelHoldingOpLock(PortableJob j) {
+    stopForClose(j);
+    List<FileEntry> files;
+    synchronized (lock) {
+      files = List.copyOf(j.files);
+    }
+    for (FileEntry f : files) {
+      if (!f.renamed) {
+        try {
+          Files.deleteIfExists(f.temp);
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "cannot delete " + f.temp + ": " + e);
+        }
+      }
+    }
+    finish(j, JobState.CANCELLED);
   }
 
   private void finish(PortableJob j, JobState finalState) {
@@ -551,6 +585,9 @@ public final class Engine implements AutoCloseable {
       j.removed = true;
       newEpoch(j);
       jobs.remove(j.id);
+      if (jobs.isEmpty()) {
+        cancelInactivityTask(); // nothing left to time: the scheduler keeps nothing of this engine
+      }
       setStateLocked(j, finalState);
     }
     // under the job's write lock: a state write that began before the job was removed (a setter or
@@ -988,6 +1025,135 @@ public final class Engine implements AutoCloseable {
     return ++j.epoch;
   }
 
+  // ---------------------------------------------------------------- inactivity timeout
+
+  /**
+   * When the job's inactivity timeout passes (caller holds the lock): its last activity plus the
+   * timeout; null if that is beyond what an {@link Instant} holds (the job never expires).
+   */
+  private @Nullable Instant inactivityDeadline(PortableJob j) {
+    try {
+      return j.activity.plus(inactivityTimeout);
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      return null;
+    }
+  }
+
+  /** Whether the job has had no activity for the inactivity timeout (caller holds the lock). */
+  private boolean isInactive(PortableJob j, Instant now) {
+    Instant deadline = inactivityDeadline(j);
+    return deadline != null && !now.isBefore(deadline);
+  }
+
+  /**
+   * Sets the inactivity timer to the earliest deadline after {@code now} of the jobs (caller holds
+   * the lock); deadlines not after {@code now} belong to jobs being cancelled.
+   */
+  private void armInactivity(Instant now) {
+    cancelInactivityTask();
+    Instant earliest = null;
+    for (PortableJob j : jobs.values()) {
+      Instant d = inactivityDeadline(j);
+      if (d != null && d.isAfter(now) && (earliest == null || d.isBefore(earliest))) {
+        earliest = d;
+      }
+    }
+    armInactivityAt(earliest);
+  }
+
+  /**
+   * Makes the inactivity timer fall due no later than {@code deadline} (caller holds the lock). A
+   * new job's deadline is the latest of all and activity only moves deadlines later, so this rarely
+   * replaces the timer; a timer that falls due for a job that was active since looks again.
+   */
+  private void armInactivityAt(@Nullable Instant deadline) {
+    if (deadline == null || closed) {
+      return;
+    }
+    Instant due = inactivityDue;
+    if (inactivityTask != null && due != null && !due.isAfter(deadline)) {
+      return;
+    }
+    cancelInactivityTask();
+    inactivityDue = deadline;
+    inactivityTask = scheduler.schedule(Duration.between(scheduler.now(), deadline), this::sweepInactive);
+  }
+
+  private void cancelInactivityTask() {
+    Scheduler.Task t = inactivityTask;
+    inactivityTask = null;
+    inactivityDue = null;
+    if (t != null) {
+      t.cancel();
+    }
+  }
+
+  /**
+   * The inactivity timer (a scheduler task, so it only looks): hands the jobs without activity for
+   * the timeout to the dispatcher thread, which cancels them as cancel() does, and sets the timer
+   * to the next deadline.
+   */
+  private void sweepInactive() {
+    List<PortableJob> expired = new ArrayList<>();
+    synchronized (lock) {
+      inactivityTask = null;
+      inactivityDue = null;
+      if (closed) {
+        return;
+      }
+      Instant now = scheduler.now();
+      for (PortableJob j : jobs.values()) {
+        if (!j.removed && isInactive(j, now)) {
+          expired.add(j);
+        }
+      }
+      armInactivity(now);
+    }
+    for (PortableJob j : expired) {
+      try {
+        dispatcher.execute(() -> expire(j));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        return; // closed
+      }
+    }
+  }
+
+  /**
+   * Cancels a job the inactivity timer found without activity, unless it ended or saw activity
+   * since (then the timer is set for its new deadline). A complete() or cancel() in progress ends
+   * first: they hold the job's operation lock.
+   */
+  private void expire(PortableJob j) {
+    j.opLock.lock();
+    try {
+      synchronized (lock) {
+        if (closed || j.removed || j.state.isFinal()) {
+          return;
+        }
+        if (!isInactive(j, scheduler.now())) {
+          armInactivityAt(inactivityDeadline(j));
+          return;
+        }
+      }
+      logExpiry(j);
+      cancelHoldingOpLock(j);
+    } catch (BitsException e) {
+      // the client closed meanwhile: the job stays, and the next client on the directory ends it
+      LOG.log(System.Logger.Level.DEBUG, "inactive job " + j.id + " not cancelled: " + e.getMessage());
+    } finally {
+      j.opLock.unlock();
+    }
+  }
+
+  private void logExpiry(PortableJob j) {
+    String message;
+    synchronized (lock) {
+      message = "cancelling job " + j.id + " '" + j.displayName + "' (" + j.state + "): no activity since "
+          + j.activity + ", the job inactivity timeout is " + inactivityTimeout;
+    }
+    LOG.log(System.Logger.Level.INFO, message);
+  }
+
   // ---------------------------------------------------------------- closing
 
   /** Stops the workers (keeping each job's durable progress), the threads and the state lock. */
@@ -999,6 +1165,7 @@ public final class Engine implements AutoCloseable {
         return;
       }
       closed = true;
+      cancelInactivityTask();
       for (PortableJob j : jobs.values()) {
         newEpoch(j); // a pending retry would only find the client closed
         if (j.run != null) {

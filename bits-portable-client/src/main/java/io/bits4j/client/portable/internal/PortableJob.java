@@ -57,6 +57,12 @@ public final class PortableJob implements ClientJob {
   final String owner;
   Instant created;
   Instant modified;
+  /**
+   * The last activity in the sense of BITS's JobInactivityTimeout: creation, a change by the owner
+   * (a property, a file, resume or suspend) or bytes received. Unlike {@link #modified}, the client's
+   * own state changes (dispatching, retries, errors) do not count.
+   */
+  Instant activity;
   @Nullable Instant transferCompleted;
   @Nullable JobError error;
   int transientErrors;
@@ -95,6 +101,7 @@ public final class PortableJob implements ClientJob {
     this.owner = owner;
     this.created = created;
     this.modified = created;
+    this.activity = created;
   }
 
   @Override
@@ -334,6 +341,7 @@ public final class PortableJob implements ClientJob {
     p.setProperty("owner", owner);
     p.setProperty("created", created.toString());
     p.setProperty("modified", modified.toString());
+    p.setProperty("activity", activity.toString());
     if (transferCompleted != null) {
       p.setProperty("transferCompleted", transferCompleted.toString());
     }
@@ -401,6 +409,8 @@ public final class PortableJob implements ClientJob {
     j.priority = JobPriority.ofCode(Integer.parseInt(req(p, "priority")));
     j.state = JobState.ofCode(Integer.parseInt(req(p, "state")));
     j.modified = Instant.parse(req(p, "modified"));
+    String act = p.getProperty("activity"); // absent in files written before the inactivity timeout
+    j.activity = act == null ? j.modified : Instant.parse(act);
     String tc = p.getProperty("transferCompleted");
     j.transferCompleted = tc == null ? null : Instant.parse(tc);
     j.retryDelay = Duration.ofSeconds(Long.parseLong(req(p, "retryDelay")));
