@@ -409,6 +409,35 @@ class NettyCompactServerTest {
   }
 
   @Test
+  void nagleIsOnOnlyWhileALongBodyStreamsAndOffAgainForWhatFollows() throws Exception {
+    long size = 6 * io.bits4j.server.netty.internal.HttpHandlerAccess.sendfileChunk() + 5;
+    Path f = TestSupport.file(dir, "nagle.bin", size);
+    group.host("nagle.bin", f, AccessPolicy.NONE);
+    byte[] want = Files.readAllBytes(f);
+    Socket s = new Socket();
+    s.setReceiveBufferSize(1 << 16); // before connecting: a small window, so the body stalls part-way
+    s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+    s.setSoTimeout(20_000);
+    try (RawHttp c = new RawHttp(s)) {
+      String req = "GET /Carmine/nagle.bin HTTP/1.1\r\nHost: x\r\n";
+      c.sendRaw((req + "\r\n" + req + "Range: bytes=0-9\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      // unread, the body waits in the socket buffers (at most a few MiB of its 12) with Nagle on
+      ResourceLeakSoakTest.await(() -> List.of(false).equals(
+          io.bits4j.server.netty.internal.SoakProbe.noDelay(server)), "Nagle on during the body");
+      RawHttp.Response whole = c.read(false);
+      assertThat(whole.status()).isEqualTo(200);
+      assertThat(whole.body()).isEqualTo(want);
+      RawHttp.Response small = c.read(false);
+      assertThat(small.status()).isEqualTo(206);
+      assertThat(small.body()).isEqualTo(java.util.Arrays.copyOfRange(want, 0, 10));
+      ResourceLeakSoakTest.await(() -> List.of(true).equals(
+          io.bits4j.server.netty.internal.SoakProbe.noDelay(server)), "TCP_NODELAY again after the body");
+      assertThat(c.request("GET", "/Carmine/nagle.bin", "Range: bytes=5-9").body())
+          .isEqualTo(java.util.Arrays.copyOfRange(want, 5, 10));
+    }
+  }
+
+  @Test
   void bodiesLongerThanOneSendfileGoOutWholeAndPipelinedRequestsWaitForThem() throws Exception {
     long size = 5 * io.bits4j.server.netty.internal.HttpHandlerAccess.sendfileChunk() + 77;
     Path f = TestSupport.file(dir, "big.bin", size);

@@ -58,6 +58,13 @@ final class RawHttp implements AutoCloseable {
     this.out = s.getOutputStream();
   }
 
+  /** Over a plain socket already connected (for sockets set up before connecting). */
+  RawHttp(Socket connected) throws IOException {
+    this.socket = connected;
+    this.in = connected.getInputStream();
+    this.out = connected.getOutputStream();
+  }
+
   static RawHttp plain(int port) throws IOException {
     return new RawHttp(port, null);
   }

@@ -31,6 +31,17 @@ public final class SoakProbe {
     return core(server).openConnections.get();
   }
 
+  /** {@code TCP_NODELAY} of each open connection of the server, in no particular order. */
+  public static java.util.List<Boolean> noDelay(Object server) {
+    java.util.List<Boolean> out = new java.util.ArrayList<>();
+    for (io.netty.channel.Channel ch : (io.netty.channel.group.ChannelGroup) field(core(server), "connections")) {
+      if (ch.isActive()) {
+        out.add(ch.config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY));
+      }
+    }
+    return out;
+  }
+
   /** Runs the periodic sweep of cached descriptors now (it runs every 30 s on the accepting loop). */
   public static void sweep(Object server) {
     core(server).sweepOpenFiles();
