@@ -120,6 +120,20 @@ class BodyIntegrityAndGroupLimitsTest {
     }
   }
 
+  /**
+   * Moves the server's clock {@code steps} times by {@code stepNanos}; after each, exactly {@code
+   * perStep} more bytes than {@code base} have arrived (the limited rate, to the byte).
+   */
+  private static void expectSteps(Reader r, AtomicLong clock, long stepNanos, long base, long perStep, int steps,
+      String what) throws InterruptedException {
+    for (int i = 1; i <= steps; i++) {
+      clock.addAndGet(stepNanos);
+      long want = base + perStep * i;
+      await(() -> r.received.get() >= want, what);
+      assertThat(r.received.get()).as("%s, step %d", what, i).isEqualTo(want);
+    }
+  }
+
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
     await(condition, () -> what);
   }
@@ -371,12 +385,7 @@ class BodyIntegrityAndGroupLimitsTest {
         return x >= piece + burst && (x - burst) % piece == 0;
       }, () -> "whole pieces, then the burst; got " + r.received.get());
       long base = r.received.get();
-      for (int i = 1; i <= 4; i++) {
-        clock.addAndGet(stepNanos);
-        long want = base + perStep * i;
-        await(() -> r.received.get() >= want, "the limited rate");
-        assertThat(r.received.get()).as("step %d", i).isEqualTo(want);
-      }
+      expectSteps(r, clock, stepNanos, base, perStep, 4, "the limited rate");
       assertThat(r.received.get()).isLessThan(size);
       g.setBandwidthLimit(0); // removed: the rest goes at once
       r.join(30_000);
@@ -427,24 +436,14 @@ class BodyIntegrityAndGroupLimitsTest {
       }, () -> "whole steps, then the burst; got " + r.received.get());
       assertThat(r.received.get()).as("the rest under the limit").isLessThan(r.contentLength);
       long base = r.received.get();
-      for (int i = 1; i <= 4; i++) {
-        clock.addAndGet(stepNanos);
-        long want = base + perStep * i;
-        await(() -> r.received.get() >= want, "the limited rate");
-        assertThat(r.received.get()).as("step %d", i).isEqualTo(want);
-      }
+      expectSteps(r, clock, stepNanos, base, perStep, 4, "the limited rate");
       // lowered: the new bucket's burst at the next turn (the chunk reserved under the old one is
       // not sent), then its rate
       long lowBase = r.received.get();
       g.setBandwidthLimit(lowered);
       await(() -> r.received.get() >= lowBase + loweredBurst, "the lowered limit's burst");
       assertThat(r.received.get()).isEqualTo(lowBase + loweredBurst);
-      for (int i = 1; i <= 2; i++) {
-        clock.addAndGet(stepNanos);
-        long want = lowBase + loweredBurst + loweredStep * i;
-        await(() -> r.received.get() >= want, "the lowered rate");
-        assertThat(r.received.get()).as("lowered step %d", i).isEqualTo(want);
-      }
+      expectSteps(r, clock, stepNanos, lowBase + loweredBurst, loweredStep, 2, "the lowered rate");
       assertThat(r.received.get()).as("still in the first part: the second one goes through the bucket too")
           .isLessThan(firstHead + ranges[0][1] - ranges[0][0] + 1);
       g.setBandwidthLimit(0); // removed: the rest goes at once
