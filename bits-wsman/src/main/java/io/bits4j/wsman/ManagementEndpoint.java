@@ -78,7 +78,9 @@ import org.jspecify.annotations.Nullable;
  * successful reads at DEBUG). Limits: requests over 500 KB get 413 before
  * any parsing; DTDs and entities are refused; 15 concurrent operations per user ({@code
  * QuotaLimit} beyond); operations time out after at most 60 s ({@code TimedOut}); a request must
- * arrive within 120 s; 100 connections at most, 25 from one address; enumeration contexts expire
+ * arrive within 120 s; 100 connections at most, 25 from one address; a connection's requests are
+ * processed one at a time, and one with more than 128 pipelined is closed after the answer in
+ * progress; enumeration contexts expire
  * after 60 s idle. Password guessing is {@linkplain Builder#loginThrottle throttled} per client
  * address: after 5 failed logins in a minute, the address's password attempts are answered {@code
  * 429} with {@code Retry-After}, unverified, for a minute, doubling per lockout up to 5 minutes.

@@ -11,11 +11,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -47,6 +48,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The endpoint's Netty pipeline: [TLS] → connection caps (in all, and per peer: {@link PeerKey}) →
@@ -57,10 +60,21 @@ import org.jspecify.annotations.Nullable;
  * pool and never blocks the event loop. A connection has at most one request in progress: reading
  * stops until its answer is written, so pipelined requests are answered in order and one connection
  * cannot occupy the worker pool.
+ *
+ * <p>Pipelining is bounded: the codec holds at most {@link #MAX_PIPELINED} requests received and not
+ * yet answered. A client that sends more without waiting for answers gets the answer to the request
+ * in progress (with {@code Connection: close} when it is not yet on its way), then the connection is
+ * closed: the requests still waiting are not processed, so no operation runs whose answer would be
+ * lost. WS-Management clients send one request at a time.
  */
-public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
+public final class HttpPipeline extends ChannelInitializer<Channel> {
   /** Largest request accepted (MaxEnvelopeSizekb 500). */
   public static final int MAX_REQUEST = 500 * 1024;
+
+  /** Requests a connection may have received and not yet had answered (Netty's default depth). */
+  public static final int MAX_PIPELINED = 128;
+
+  private static final Logger AUDIT = LoggerFactory.getLogger("io.bits4j.wsman.audit");
 
   private static final AttributeKey<String> PEER = AttributeKey.valueOf(HttpPipeline.class, "peer");
 
@@ -113,7 +127,7 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
   }
 
   @Override
-  protected void initChannel(SocketChannel ch) {
+  protected void initChannel(Channel ch) {
     if (ssl != null) {
       ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
     }
@@ -121,7 +135,8 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS));
     ReceiveTimeout receive = new ReceiveTimeout(receiveTimeoutMillis);
     ch.pipeline().addLast("receive", receive);
-    ch.pipeline().addLast("http", new HttpServerCodec(4096, 16 * 1024, 64 * 1024));
+    ch.pipeline().addLast("http", new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(4096)
+        .setMaxHeaderSize(16 * 1024).setMaxChunkSize(64 * 1024), MAX_PIPELINED));
     ch.pipeline().addLast("received", receive.end());
     ch.pipeline().addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST));
     ch.pipeline().addLast("flow", new FlowControlHandler());
@@ -226,6 +241,8 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
   private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Processor processor;
     private final ExecutorService workers;
+    private boolean busy; // a request is with the processor (event loop only)
+    private volatile boolean draining; // pipelined too deep: answer the request in progress, then close
 
     Handler(Processor processor, ExecutorService workers) {
       this.processor = processor;
@@ -234,6 +251,9 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      if (draining) {
+        return; // received before the connection was condemned: not processed, never answered
+      }
       boolean keepAlive = HttpUtil.isKeepAlive(req);
       if (req.decoderResult().isFailure()) {
         send(ctx.channel(), HttpResponseStatus.BAD_REQUEST, null, false, false);
@@ -267,19 +287,22 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
       Channel ch = ctx.channel();
       // one request in progress per connection: read the next only once this one is answered
       ch.config().setAutoRead(false);
+      busy = true;
       try {
         workers.execute(() -> processor.process(body, authorization, unauthenticatedIdentify, cert,
             ch.remoteAddress(), r -> {
-              FullHttpResponse resp = response(HttpResponseStatus.valueOf(r.status()), r.body(), keepAlive);
+              boolean persist = keepAlive && !draining;
+              FullHttpResponse resp = response(HttpResponseStatus.valueOf(r.status()), r.body(), persist);
               if (r.challenge()) {
                 resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"WSMAN\"");
               }
               if (r.retryAfterSeconds() > 0) {
                 resp.headers().set(HttpHeaderNames.RETRY_AFTER, r.retryAfterSeconds());
               }
-              write(ch, resp, keepAlive).addListener(f -> ch.config().setAutoRead(true));
+              write(ch, resp, persist).addListener(f -> answered(ch));
             }));
       } catch (RejectedExecutionException e) {
+        busy = false;
         ch.config().setAutoRead(true);
         FullHttpResponse r = response(HttpResponseStatus.SERVICE_UNAVAILABLE, null, keepAlive);
         r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
@@ -287,9 +310,45 @@ public final class HttpPipeline extends ChannelInitializer<SocketChannel> {
       }
     }
 
+    /** The answer to the request in progress is written (or the connection is gone): on to the next. */
+    private void answered(Channel ch) {
+      if (!ch.eventLoop().inEventLoop()) {
+        try {
+          ch.eventLoop().execute(() -> answered(ch)); // a write to a closed channel completes at once
+        } catch (RejectedExecutionException e) {
+          // the endpoint is shutting down: nothing more to read
+        }
+        return;
+      }
+      busy = false;
+      if (draining) {
+        ch.close();
+      } else {
+        ch.config().setAutoRead(true);
+      }
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (pipelinedTooDeep(cause)) {
+        // the codec has stopped decoding this connection; the request in progress is still answered
+        if (!draining) {
+          draining = true;
+          AUDIT.warn("refused remote={} user=- reason=pipelined-too-deep limit={}", ctx.channel().remoteAddress(),
+              MAX_PIPELINED);
+        }
+        if (!busy) {
+          ctx.close();
+        }
+        return;
+      }
       ctx.close();
+    }
+
+    /** Netty's HTTP server codec refuses a request beyond its pipelining depth with this exception. */
+    private static boolean pipelinedTooDeep(Throwable cause) {
+      return cause instanceof DecoderException && cause.getCause() instanceof IllegalStateException
+          && String.valueOf(cause.getCause().getMessage()).startsWith("maxPipelineDepth exceeded");
     }
 
     private static @Nullable X509Certificate peerCertificate(Channel ch) {
