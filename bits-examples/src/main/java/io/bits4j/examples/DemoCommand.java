@@ -171,9 +171,10 @@ final class DemoCommand implements Callable<Integer> {
     Duration poll = Duration.ofMillis(200);
 
     try (NodeCommand.Node serverNode = NodeCommand.Node.open(users, loopback, identity,
-            NettyCompactServer.builder().users(users), null, serveRoot, null, null);
+            NettyCompactServer.builder().users(users), null, serveRoot, null, null, b -> {});
         NodeCommand.Node clientNode = NodeCommand.Node.open(users, loopback, identity, null,
-            PortableBitsClient.builder().stateDirectory(tmp.resolve("client-state")), null, downloadRoot, null);
+            PortableBitsClient.builder().stateDirectory(tmp.resolve("client-state")), null, downloadRoot, null,
+            b -> {});
         WsmanSession serverSession = WsmanSession.builder(serverNode.uri()).basic("admin", password)
             .pinSha256(serverNode.fingerprint().orElseThrow()).pollInterval(poll).build();
         WsmanSession clientSession = WsmanSession.builder(clientNode.uri()).basic("admin", password)

@@ -18,10 +18,12 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,6 +90,15 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--plain-http", description = "Serve the endpoint over plain HTTP instead of TLS (loopback addresses only).")
   boolean plainHttp;
 
+  @Option(names = "--login-throttle", paramLabel = "N/SECONDS",
+      description = "After N failed logins from one address within SECONDS, refuse its password attempts (429) "
+          + "for SECONDS, twice as long at each further lockout (default: 5/60).")
+  @Nullable String loginThrottle;
+
+  @Option(names = "--max-login-lockout", paramLabel = "SECONDS",
+      description = "The longest lockout for failed logins (default: 300).")
+  @Nullable Long maxLoginLockout;
+
   @Override
   public Integer call() throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
@@ -125,6 +136,7 @@ final class NodeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("the endpoint needs --tls-cert and --tls-key (or --plain-http on loopback)");
     }
     InetSocketAddress address = parseListen(listen);
+    Consumer<ManagementEndpoint.Builder> throttle = throttle(loginThrottle, maxLoginLockout);
     if (plainHttp && !address.getAddress().isLoopbackAddress()) {
       throw new IllegalArgumentException("--plain-http only on a loopback address, not " + listen);
     }
@@ -143,8 +155,7 @@ final class NodeCommand implements Callable<Integer> {
       }
     }
     Node node = Node.open(store, address, identity, server ? NettyCompactServer.builder().users(store) : null,
-        clientBuilder,
-        serveRoot, downloadRoot, certStore);
+        clientBuilder, serveRoot, downloadRoot, certStore, throttle);
     out.println("node: " + node.uri() + " (" + node.roles() + ")");
     out.println("tls certificate sha256: " + node.fingerprint().orElse("none (plain HTTP)"));
     Path cwd = Path.of("").toAbsolutePath();
@@ -171,6 +182,35 @@ final class NodeCommand implements Callable<Integer> {
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build a trust store: " + e.getMessage(), e);
     }
+  }
+
+  /** The endpoint's login throttle from {@code --login-throttle N/SECONDS} and {@code --max-login-lockout}. */
+  static Consumer<ManagementEndpoint.Builder> throttle(@Nullable String perWindow, @Nullable Long maxLockoutSeconds) {
+    Consumer<ManagementEndpoint.Builder> tune = b -> {};
+    if (perWindow != null) {
+      int slash = perWindow.indexOf('/');
+      int failures;
+      long seconds;
+      try {
+        failures = Integer.parseInt(perWindow.substring(0, Math.max(slash, 0)).strip());
+        seconds = Long.parseLong(perWindow.substring(slash + 1).strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--login-throttle takes N/SECONDS, e.g. 5/60, not '" + perWindow + "'", e);
+      }
+      if (failures < 1 || seconds < 1 || seconds > 3600) {
+        throw new IllegalArgumentException("--login-throttle: N at least 1 and SECONDS from 1 to 3600, not '"
+            + perWindow + "'");
+      }
+      tune = tune.andThen(b -> b.loginThrottle(failures, Duration.ofSeconds(seconds)));
+    }
+    if (maxLockoutSeconds != null) {
+      long max = maxLockoutSeconds;
+      if (max < 1 || max > 86_400) {
+        throw new IllegalArgumentException("--max-login-lockout: SECONDS from 1 to 86400, not " + max);
+      }
+      tune = tune.andThen(b -> b.maxLoginLockout(Duration.ofSeconds(max)));
+    }
+    return tune;
   }
 
   static InetSocketAddress parseListen(String text) {
@@ -222,7 +262,8 @@ final class NodeCommand implements Callable<Integer> {
     /** Builds what is asked for and starts the endpoint; closes everything on failure. */
     static Node open(UserStore users, InetSocketAddress address, @Nullable TlsIdentity identity,
         NettyCompactServer.@Nullable Builder serverBuilder, PortableBitsClient.@Nullable Builder clientBuilder,
-        @Nullable Path serveRoot, @Nullable Path downloadRoot, @Nullable Path certStore) {
+        @Nullable Path serveRoot, @Nullable Path downloadRoot, @Nullable Path certStore,
+        Consumer<ManagementEndpoint.Builder> endpointOptions) {
       CompactServer server = null;
       BitsClient client = null;
       try {
@@ -249,6 +290,7 @@ final class NodeCommand implements Callable<Integer> {
           client = clientBuilder.build();
           b.bitsClient(client);
         }
+        endpointOptions.accept(b);
         ManagementEndpoint endpoint = b.build();
         Optional<String> fp = identity == null ? Optional.empty()
             : Optional.of(DemoCommand.SelfSigned.sha256Fingerprint(identity.certificate()));

@@ -12,9 +12,11 @@ import io.bits4j.UrlPrefix;
 import io.bits4j.UserStore;
 import io.bits4j.wsman.WsmanSession;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -145,6 +148,44 @@ class NodeCommandTest {
   }
 
   @Test
+  void theLoginThrottleIsSetFromTheCommandLine() throws Exception {
+    Path users = dir.resolve("users.txt");
+    UserStore.file(users).addUser("admin", "pw".toCharArray(), Set.of(UserStore.ADMINISTRATORS), Set.of());
+    try (NodeCommand.Node node = parse("--listen", "127.0.0.1:0", "--plain-http", "--users", users.toString(),
+        "--server", "--login-throttle", "2/60", "--max-login-lockout", "30").start(new PrintWriter(new StringWriter()))) {
+      List<String> answers = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        answers.add(wrongPassword(node.uri()));
+      }
+      // two failures allowed, then refused unverified: for the window (60 s), cut to the longest lockout (30 s)
+      assertThat(answers.subList(0, 2)).containsExactly("401", "401");
+      assertThat(answers.get(2)).startsWith("429 retry-after ");
+      assertThat(Integer.parseInt(answers.get(2).substring("429 retry-after ".length()))).isBetween(1, 30);
+    }
+  }
+
+  /** One request with a wrong password: the HTTP status, and Retry-After if there is one. */
+  private static String wrongPassword(URI uri) throws Exception {
+    HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+    try {
+      c.setRequestMethod("POST");
+      c.setDoOutput(true);
+      c.setRequestProperty("Content-Type", "application/soap+xml;charset=UTF-8");
+      c.setRequestProperty("Authorization", "Basic "
+          + Base64.getEncoder().encodeToString("admin:wrong".getBytes(StandardCharsets.UTF_8)));
+      try (OutputStream o = c.getOutputStream()) {
+        o.write("<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Header/><s:Body/></s:Envelope>"
+            .getBytes(StandardCharsets.UTF_8));
+      }
+      int status = c.getResponseCode();
+      String retry = c.getHeaderField("Retry-After");
+      return status + (retry == null ? "" : " retry-after " + retry);
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  @Test
   void usageErrorsExitWith2() throws Exception {
     Path[] pem = writePem(dir, loopbackIdentity());
     String users = dir.resolve("users.txt").toString();
@@ -159,6 +200,10 @@ class NodeCommandTest {
         {"--listen", "127.0.0.1:0", "--plain-http", "--users", users, "--server", "--serve-root", dir.resolve("none").toString()},
         {"--listen", "127.0.0.1:0", "--tls-cert", pem[0].toString(), "--tls-key", pem[0].toString(), "--users", users, "--server"},
         {"--users", users, "--server"},
+        {"--listen", "127.0.0.1:0", "--plain-http", "--users", users, "--server", "--login-throttle", "5"},
+        {"--listen", "127.0.0.1:0", "--plain-http", "--users", users, "--server", "--login-throttle", "0/60"},
+        {"--listen", "127.0.0.1:0", "--plain-http", "--users", users, "--server", "--login-throttle", "5/7200"},
+        {"--listen", "127.0.0.1:0", "--plain-http", "--users", users, "--server", "--max-login-lockout", "0"},
     };
     for (String[] c : cases) {
       StringWriter err = new StringWriter();
