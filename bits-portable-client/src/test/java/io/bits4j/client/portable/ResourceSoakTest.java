@@ -503,7 +503,8 @@ class ResourceSoakTest {
     Set<Thread> threads = clientThreads();
     assertThat(threads.size()).as("client threads after " + cell + ": " + names(threads)).isLessThanOrEqualTo(6);
     // (a) descriptors back to the baseline
-    awaitFds(base, cell);
+    awaitFds(base, cell + " [server ports: ok " + hex(ok.uri("/").getPort()) + ", slow " + hex(slow.uri("/").getPort())
+        + ", script " + hex(script.uri("/").getPort()) + "]");
     long now = System.nanoTime();
     report.merge(cell, " | fds ok, threads " + threads.size() + ", no leftovers, "
         + (now - cellStart) / 1_000_000 + " ms", String::concat);
@@ -595,6 +596,34 @@ class ResourceSoakTest {
       }
       x = extra.apply(openFds());
     }
-    assertThat(x).as("descriptors open after " + cell + " beyond the baseline").isEmpty();
+    assertThat(x).as("descriptors open after " + cell + " beyond the baseline" + sockets(x)).isEmpty();
+  }
+
+  private static String hex(int port) {
+    return String.format("%04X", port);
+  }
+
+  /** For a failure message: the TCP lines (ports in hex, state) of the sockets among {@code targets}. */
+  private static String sockets(List<String> targets) {
+    StringBuilder sb = new StringBuilder();
+    for (String t : targets) {
+      if (t.startsWith("socket:[")) {
+        String inode = t.substring("socket:[".length(), t.length() - 1);
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+          try {
+            for (String line : Files.readAllLines(Path.of(table))) {
+              String[] f = line.strip().split("\\s+");
+              if (f.length > 9 && f[9].equals(inode)) {
+                sb.append("; ").append(t).append(" local ").append(f[1]).append(" remote ").append(f[2])
+                    .append(" state ").append(f[3]);
+              }
+            }
+          } catch (IOException e) {
+            // no such table here
+          }
+        }
+      }
+    }
+    return sb.length() == 0 ? "" : " (" + sb.substring(2) + ")";
   }
 }
