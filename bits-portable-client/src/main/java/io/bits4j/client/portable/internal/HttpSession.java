@@ -530,12 +530,16 @@ final class HttpSession implements Closeable {
     try {
       boolean httpProxy = proxy.type() == Proxy.Type.HTTP;
       socket = proxy.type() == Proxy.Type.SOCKS ? new Socket(proxy) : new Socket();
+      // the options first: setting one creates the socket's descriptor, and only then may another
+      // thread's close() (a cancel) see it: Socket.close() racing the lazy creation of the
+      // descriptor marks the socket closed without closing the descriptor, which then stays open
+      // until the garbage collector finds the socket
+      socket.setTcpNoDelay(true);
+      socket.setReceiveBufferSize(1 << 20);
       connecting = socket;
       if (closed) {
         socket.close();
       }
-      socket.setTcpNoDelay(true);
-      socket.setReceiveBufferSize(1 << 20);
       InetSocketAddress target;
       if (httpProxy) {
         InetSocketAddress pa = (InetSocketAddress) proxy.address();
