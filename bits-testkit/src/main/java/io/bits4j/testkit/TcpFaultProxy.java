@@ -270,6 +270,14 @@ public final class TcpFaultProxy implements AutoCloseable {
     void run() {
       try {
         Socket s = new Socket();
+        // an option first: it creates the descriptor, and a close() from another thread racing
+        // that lazy creation would mark the socket closed and leave the descriptor open
+        try {
+          s.setTcpNoDelay(true);
+        } catch (IOException e) {
+          closeQuietly(s);
+          throw e;
+        }
         server = s;
         if (closing.get()) {
           closeQuietly(s);
@@ -277,7 +285,6 @@ public final class TcpFaultProxy implements AutoCloseable {
         }
         s.connect(target, 10_000);
         client.setTcpNoDelay(true);
-        s.setTcpNoDelay(true);
         threads.execute(() -> upstream(s));
         downstream(s);
       } catch (IOException | RejectedExecutionException e) {
