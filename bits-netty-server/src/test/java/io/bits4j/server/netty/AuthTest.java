@@ -12,9 +12,11 @@ import io.bits4j.UrlGroup;
 import io.bits4j.UrlPrefix;
 import io.bits4j.UserStore;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,6 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -50,7 +54,7 @@ class AuthTest {
   }
 
   /** Counts password checks and records the threads they ran on. */
-  static final class CountingUsers implements UserStore {
+  static class CountingUsers implements UserStore {
     final UserStore d;
     final AtomicInteger authentications = new AtomicInteger();
     final ConcurrentLinkedQueue<String> threads = new ConcurrentLinkedQueue<>();
@@ -121,6 +125,52 @@ class AuthTest {
   UrlGroup httpsGroup(int port, String name) {
     server.setSslCertificate(port, TestSupport.pki().serverIdentity());
     return server.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/" + name));
+  }
+
+  /**
+   * A password check that takes longer than the idle timeout (a hash queue under load) is the
+   * server's work, not the client's idleness: the connection stays open and the request is answered.
+   */
+  @Test
+  void aPasswordCheckLongerThanTheIdleTimeoutIsAnswered() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    UserStore slow = new CountingUsers(store) {
+      @Override
+      public Optional<Principal> authenticate(String user, char[] password) {
+        entered.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return super.authenticate(user, password);
+      }
+    };
+    Duration idle = Duration.ofMillis(300);
+    try (NettyCompactServer s = NettyCompactServer.builder().users(slow).workerThreads(2)
+        .limits(ServerLimits.DEFAULTS.withHeaderTimeout(idle).withIdleTimeout(idle)).build()) {
+      int port = TestSupport.freePort();
+      s.setSslCertificate(port, TestSupport.pki().serverIdentity());
+      UrlGroup g = s.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/S"));
+      g.setAuthentication(AuthScheme.BASIC, true);
+      g.host("f.bin", file, AccessPolicy.NONE);
+      try (RawHttp c = new RawHttp(port, TestSupport.pki().clientContext(false, "TLS"))) {
+        c.sendRaw(("GET /S/f.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n" + basic("alice", "wonderland") + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        // three idle timeouts while the check runs: nothing may arrive, least of all the end of the stream
+        c.socket.setSoTimeout((int) idle.toMillis() * 3);
+        assertThatThrownBy(() -> c.socket.getInputStream().read())
+            .as("the connection is kept while the server verifies the password")
+            .isInstanceOf(SocketTimeoutException.class);
+        release.countDown();
+        c.socket.setSoTimeout(10_000);
+        assertThat(c.read(false).status()).isEqualTo(200);
+      }
+    } finally {
+      release.countDown();
+    }
   }
 
   @Test

@@ -276,9 +276,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     suspended = true;
+    timer.working = true; // not idle: the server owes this request an answer
     ctx.channel().config().setAutoRead(false);
     future.whenComplete((r, t) -> ctx.executor().execute(() -> {
       Authenticator.Result res = r != null ? r : new Authenticator.Result(null, List.of(), true);
+      timer.working = false;
       afterAuth(ctx, ex, file, res);
       suspended = false;
       drain(ctx);

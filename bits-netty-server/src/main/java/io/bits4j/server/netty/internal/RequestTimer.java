@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * Slow-header and idle guard, placed before the HTTP codec. The first bytes of a request set a
  * deadline that the complete header block clears ({@link #headersComplete()}); past it the
  * connection gets a bare 408 (if no response is being written) and is closed. A connection that
- * neither reads nor makes progress writing for the idle timeout is closed.
+ * neither reads nor makes progress writing for the idle timeout is closed, unless the server is
+ * still working on one of its requests ({@link #working}).
  *
  * <p>One timer per connection, re-armed when it fires, never per request: it wakes at the
  * earliest deadline but at least once per header timeout, which is as soon as any request
@@ -43,6 +44,11 @@ final class RequestTimer extends ChannelInboundHandlerAdapter {
   private long outPending;
   /** A response is being written: an expired header timer then closes without a 408. */
   boolean responding;
+  /**
+   * The server is working on a request (verifying its credentials) and has nothing to write yet:
+   * the connection is not idle, however long that takes.
+   */
+  boolean working;
 
   RequestTimer(long headerNanos, long idleNanos) {
     if (headerNanos <= 0 || idleNanos <= 0) {
@@ -139,7 +145,7 @@ final class RequestTimer extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    if (outputMoved(c)) {
+    if (outputMoved(c) || working) {
       lastActivity = now;
     }
     if (now - lastActivity >= idleNanos) {
