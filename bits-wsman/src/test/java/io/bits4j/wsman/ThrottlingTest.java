@@ -7,6 +7,7 @@ import io.bits4j.BitsException;
 import io.bits4j.Hresult;
 import io.bits4j.Principal;
 import io.bits4j.UserStore;
+import io.bits4j.testkit.ForwardingUserStore;
 import io.bits4j.wsman.internal.Ns;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,49 +40,17 @@ class ThrottlingTest {
   static final String OTHER = "127.0.0.2";
 
   /** Counts {@link UserStore#authenticate} calls: each is one PBKDF2 hash. */
-  static final class CountingUsers implements UserStore {
-    final UserStore delegate = UserStore.inMemory();
+  static final class CountingUsers extends ForwardingUserStore {
     final AtomicInteger hashes = new AtomicInteger();
+
+    CountingUsers() {
+      super(UserStore.inMemory());
+    }
 
     @Override
     public Optional<Principal> authenticate(String user, char[] password) {
       hashes.incrementAndGet();
-      return delegate.authenticate(user, password);
-    }
-
-    @Override
-    public Optional<Principal> principal(String user) {
-      return delegate.principal(user);
-    }
-
-    @Override
-    public Optional<UserInfo> findUser(String user) {
-      return delegate.findUser(user);
-    }
-
-    @Override
-    public List<UserInfo> users() {
-      return delegate.users();
-    }
-
-    @Override
-    public Optional<String> digestHa1(String user, String realm, DigestAlgorithm algorithm) {
-      return delegate.digestHa1(user, realm, algorithm);
-    }
-
-    @Override
-    public void addUser(String name, char[] password, Set<String> groups, Set<String> digestRealms) {
-      delegate.addUser(name, password, groups, digestRealms);
-    }
-
-    @Override
-    public void setGroups(String name, Set<String> groups) {
-      delegate.setGroups(name, groups);
-    }
-
-    @Override
-    public boolean removeUser(String name) {
-      return delegate.removeUser(name);
+      return super.authenticate(user, password);
     }
   }
 

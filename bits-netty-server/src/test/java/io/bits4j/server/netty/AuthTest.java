@@ -11,6 +11,7 @@ import io.bits4j.Principal;
 import io.bits4j.UrlGroup;
 import io.bits4j.UrlPrefix;
 import io.bits4j.UserStore;
+import io.bits4j.testkit.ForwardingUserStore;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -54,55 +55,19 @@ class AuthTest {
   }
 
   /** Counts password checks and records the threads they ran on. */
-  static class CountingUsers implements UserStore {
-    final UserStore d;
+  static class CountingUsers extends ForwardingUserStore {
     final AtomicInteger authentications = new AtomicInteger();
     final ConcurrentLinkedQueue<String> threads = new ConcurrentLinkedQueue<>();
 
     CountingUsers(UserStore d) {
-      this.d = d;
+      super(d);
     }
 
     @Override
     public Optional<Principal> authenticate(String user, char[] password) {
       authentications.incrementAndGet();
       threads.add(Thread.currentThread().getName());
-      return d.authenticate(user, password);
-    }
-
-    @Override
-    public Optional<Principal> principal(String user) {
-      return d.principal(user);
-    }
-
-    @Override
-    public Optional<UserInfo> findUser(String user) {
-      return d.findUser(user);
-    }
-
-    @Override
-    public List<UserInfo> users() {
-      return d.users();
-    }
-
-    @Override
-    public Optional<String> digestHa1(String user, String realm, DigestAlgorithm algorithm) {
-      return d.digestHa1(user, realm, algorithm);
-    }
-
-    @Override
-    public void addUser(String name, char[] password, Set<String> groups, Set<String> digestRealms) {
-      d.addUser(name, password, groups, digestRealms);
-    }
-
-    @Override
-    public void setGroups(String name, Set<String> groups) {
-      d.setGroups(name, groups);
-    }
-
-    @Override
-    public boolean removeUser(String name) {
-      return d.removeUser(name);
+      return super.authenticate(user, password);
     }
   }
 

@@ -63,6 +63,17 @@ class JobInactivityTimeoutTest {
         .addFile(server.uri("/f"), dest).start(true).build());
   }
 
+  /**
+   * A started job whose server answers 503 to everything: it retries every {@code retryDelay}, with
+   * a no-progress timeout far beyond the inactivity timeout.
+   */
+  private ClientJob busyJob(Duration retryDelay) {
+    server.raw.put("/busy", r -> "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+    return client.createJob(JobSpec.builder("busy").priority(JobPriority.FOREGROUND)
+        .addFile(server.uri("/busy"), tmp.resolve("busy.bin"))
+        .minimumRetryDelay(retryDelay).noProgressTimeout(Duration.ofDays(365)).start(true).build());
+  }
+
   private static JobState settle(CompletableFuture<JobState> outcome) throws Exception {
     return outcome.get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
@@ -152,10 +163,7 @@ class JobInactivityTimeoutTest {
    */
   @Test
   void retriesWithoutProgressAreNoActivity() throws Exception {
-    server.raw.put("/busy", r -> "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
-    ClientJob job = client.createJob(JobSpec.builder("busy").priority(JobPriority.FOREGROUND)
-        .addFile(server.uri("/busy"), tmp.resolve("busy.bin"))
-        .minimumRetryDelay(Duration.ofDays(10)).noProgressTimeout(Duration.ofDays(365)).start(true).build());
+    ClientJob job = busyJob(Duration.ofDays(10));
     CompletableFuture<JobState> outcome = job.outcome().toCompletableFuture();
     TestFiles.await("first transient error", WAIT, () -> job.transientErrorCount() == 1);
     for (int retry = 2; retry <= 9; retry++) { // retries on days 10 … 80
@@ -204,10 +212,7 @@ class JobInactivityTimeoutTest {
 
   @Test
   void activityIsPersistedApartFromTheModificationTime() throws Exception {
-    server.raw.put("/busy", r -> "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
-    ClientJob job = client.createJob(JobSpec.builder("busy").priority(JobPriority.FOREGROUND)
-        .addFile(server.uri("/busy"), tmp.resolve("busy.bin"))
-        .minimumRetryDelay(Duration.ofDays(60)).noProgressTimeout(Duration.ofDays(365)).start(true).build());
+    ClientJob job = busyJob(Duration.ofDays(60));
     TestFiles.await("first transient error", WAIT, () -> job.transientErrorCount() == 1);
     clock.advance(Duration.ofDays(60));
     TestFiles.await("second transient error", WAIT,
