@@ -65,7 +65,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
    * chain of steps of at most this many, each written when the one before it has been sent.
    */
   static final long SENDFILE_CHUNK = 2L << 20;
-  /** Pipelined requests a connection may have waiting; more closes it. */
+  /**
+   * Pipelined requests a connection may have waiting. A client that sends more without reading
+   * gets those answered, the last with {@code Connection: close}; the requests after it are read
+   * and dropped, unanswered (RFC 9112, section 9.3.2: it retries them on a new connection).
+   */
   private static final int MAX_WAITING = 256;
   /**
    * The request headers the range engine asks for, as Netty's names: an {@link AsciiString}
@@ -95,6 +99,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
   private @Nullable Consumer<ChannelFuture> chainFinish;
   private boolean draining;
   private boolean closing;
+  /**
+   * The last request this connection answers, once the client pipelined past {@link #MAX_WAITING}:
+   * it is answered with {@code Connection: close}, the requests read after it are dropped.
+   */
+  private @Nullable HttpRequest lastRequest;
   /** A request body could not be parsed: the codec drops all later bytes, so no request follows. */
   private boolean inputBroken;
   private int inFlight;
@@ -112,14 +121,17 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     try {
       if (msg instanceof HttpRequest req) {
         timer.headersComplete();
-        if (closing) {
+        if (closing || lastRequest != null) {
           return;
         }
         if (suspended || streaming || inFlight >= MAX_IN_FLIGHT || !waiting.isEmpty()) {
           if (waiting.size() >= MAX_WAITING) {
-            ServerCore.LOG.debug("closing {}: more than {} pipelined requests", ctx.channel(), MAX_WAITING);
-            closing = true;
-            ctx.close();
+            // no more requests taken: those waiting are answered, then the connection closes;
+            // until then what the client sends is read and dropped, not buffered
+            ServerCore.LOG.debug("closing {} after the waiting responses: more than {} pipelined requests",
+                ctx.channel(), MAX_WAITING);
+            lastRequest = waiting.peekLast();
+            ctx.channel().config().setAutoRead(true);
             return;
           }
           waiting.add(req);
@@ -127,7 +139,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
           return;
         }
         handle(ctx, req);
-      } else if (msg instanceof HttpContent c && c.decoderResult().isFailure()) {
+      } else if (msg instanceof HttpContent c && c.decoderResult().isFailure() && lastRequest == null) {
         malformedBody(ctx, c.decoderResult());
       }
       // request bodies (HttpContent) are otherwise read and dropped: GET and HEAD need none
@@ -189,7 +201,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
 
     Exchange(HttpRequest req) {
       this.req = req;
-      this.keepAlive = HttpUtil.isKeepAlive(req);
+      this.keepAlive = HttpUtil.isKeepAlive(req) && req != lastRequest;
       this.head = req.method().equals(HttpMethod.HEAD);
     }
   }
@@ -307,7 +319,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     if (!suspended && !streaming && waiting.isEmpty() && !closing) {
       if (inputBroken && inFlight == 0) {
         closing = true;
-        ctx.close();
+        StagedClose.close(ctx.channel(), timer.lingerNanos());
       } else {
         ctx.channel().config().setAutoRead(true);
       }
@@ -666,7 +678,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         ServerCore.LOG.debug("response aborted on {}: {}", f.channel(), String.valueOf(f.cause()));
         f.channel().close();
       } else if (!ex.keepAlive) {
-        f.channel().close();
+        StagedClose.close(f.channel(), timer.lingerNanos());
       }
     });
   }
@@ -727,7 +739,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     if (close) {
       closing = true;
       waiting.clear();
-      f.addListener(ChannelFutureListener.CLOSE);
+      f.addListener(StagedClose.after(timer.lingerNanos()));
     }
   }
 

@@ -2,7 +2,6 @@ package io.bits4j.server.netty.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -90,6 +89,14 @@ final class RequestTimer extends ChannelInboundHandlerAdapter {
     c.fireChannelRead(msg);
   }
 
+  /**
+   * How long a connection closing in stages waits for its client to close: the idle timeout, at
+   * most {@link StagedClose#MAX_LINGER_NANOS}.
+   */
+  long lingerNanos() {
+    return Math.min(idleNanos, StagedClose.MAX_LINGER_NANOS);
+  }
+
   /** The codec produced a request head: no deadline until the next request starts. */
   void headersComplete() {
     awaiting = false;
@@ -141,7 +148,7 @@ final class RequestTimer extends ChannelInboundHandlerAdapter {
       if (responding) {
         c.close();
       } else {
-        c.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+        c.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT)).addListener(StagedClose.after(lingerNanos()));
       }
       return;
     }
