@@ -6,6 +6,6 @@ set "JAVA=java"
 if not "%JAVA_HOME%"=="" set "JAVA=%JAVA_HOME%\bin\java"
 if defined BITS_JAVA_OPTS goto run
 set "BITS_JAVA_OPTS="
-for %%c in (get jobs cancel complete resume suspend users) do if /i "%~1"=="%%c" set "BITS_JAVA_OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+for %%c in (get check jobs cancel complete resume suspend users) do if /i "%~1"=="%%c" set "BITS_JAVA_OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 :run
 "%JAVA%" %BITS_JAVA_OPTS% -jar "%BITS_JAR%" %*

@@ -50,7 +50,7 @@ public final class BitsCli {
 
   /** The subcommands, in the order help lists them. */
   private static final List<Class<?>> SUBCOMMANDS = List.of(
-      GetCommand.class, JobsCommand.class, JobsCommand.Cancel.class, JobsCommand.Complete.class,
+      GetCommand.class, CheckCommand.class, JobsCommand.class, JobsCommand.Cancel.class, JobsCommand.Complete.class,
       JobsCommand.Resume.class, JobsCommand.Suspend.class, ServeCommand.class, UsersCommand.class,
       NodeCommand.class, TransferCommand.class, DemoCommand.class, CommandLine.HelpCommand.class);
 

@@ -273,12 +273,16 @@ final class GetCommand implements Callable<Integer> {
         .findFirst();
   }
 
-  private Optional<Credentials[]> credentials() {
+  /**
+   * The password of {@code --user}, read from the variable {@code --password-env} names; null
+   * without {@code --user}. Either option without the other, or an unset variable, is a usage error.
+   */
+  static @Nullable String passwordFromEnv(@Nullable String user, @Nullable String passwordEnv) {
     if (user == null) {
       if (passwordEnv != null) {
         throw new IllegalArgumentException("--password-env needs --user");
       }
-      return Optional.empty();
+      return null;
     }
     if (passwordEnv == null) {
       throw new IllegalArgumentException("--user needs --password-env VAR, the environment variable holding the password");
@@ -286,6 +290,14 @@ final class GetCommand implements Callable<Integer> {
     String password = System.getenv(passwordEnv);
     if (password == null) {
       throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
+    }
+    return password;
+  }
+
+  private Optional<Credentials[]> credentials() {
+    String password = passwordFromEnv(user, passwordEnv);
+    if (user == null || password == null) {
+      return Optional.empty();
     }
     return Optional.of(new Credentials[] {
         new Credentials(AuthTarget.SERVER, CredentialScheme.BASIC, user, password),

@@ -1,0 +1,320 @@
+package io.bits4j.examples;
+
+import io.bits4j.JobSpec;
+import io.bits4j.TlsIdentity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code bits check URL}: asks a URL what a BITS download asks of it — HEAD with the size, exact
+ * single ranges, stable validators, If-Range, no content coding — through the same network path
+ * (proxy included), and names the BITS error each missing piece causes. For the servers and
+ * middleboxes a BITS job fails on (anchors P1–P9: no Content-Length, a proxy that strips Range
+ * or Content-Range, HEAD refused or different from GET, compression).
+ */
+@Command(
+    name = "check",
+    sortOptions = false,
+    description = {
+        "Check that BITS can download URL: HEAD with Content-Length, exact ranges, stable validators,",
+        "If-Range, no content coding. Reads a few bytes, never the whole file.",
+        "Exit 0 when BITS can download it, 1 when it cannot (the failed checks say why), 2 on usage errors."})
+final class CheckCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "URL", description = "An http or https URL.",
+      converter = GetCommand.UrlConverter.class)
+  URI url = URI.create("http://invalid/");
+
+  @Option(names = "--user", paramLabel = "U", description = "User name for Basic authentication.")
+  @Nullable String user;
+
+  @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password for --user.")
+  @Nullable String passwordEnv;
+
+  @Option(names = "--proxy", paramLabel = "HOST:PORT", description = "Go through this HTTP proxy (as a BITS job with an override proxy would).")
+  @Nullable String proxy;
+
+  @Option(names = "--trust", paramLabel = "PEM",
+      description = "Trust the CA certificates in this PEM file for HTTPS (instead of the system's).")
+  @Nullable Path trust;
+
+  /** How long one request may take, connection included. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  /** Bytes asked for by the ranged GET in the middle of the file. */
+  private static final long PROBE = 1024;
+
+  /** One check's outcome: a failure stops a BITS download, a warning weakens it. */
+  enum Verdict {
+    OK("ok"), WARN("warn"), FAIL("FAIL");
+
+    final String label;
+
+    Verdict(String label) {
+      this.label = label;
+    }
+  }
+
+  record Line(Verdict verdict, String check, String detail) {}
+
+  private final List<Line> lines = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    JobSpec.checkRemoteUrl(url);
+    HttpClient http = client();
+    @Nullable String authorization = authorization();
+    out.println("bits check " + url);
+    try {
+      run(http, authorization);
+    } catch (IOException e) {
+      add(Verdict.FAIL, "connection", describe(e) + ": BITS retries such errors as transient until its"
+          + " no-progress timeout");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      add(Verdict.FAIL, "connection", "interrupted");
+    }
+    boolean failed = false;
+    for (Line l : lines) {
+      out.printf(Locale.ROOT, "  %-5s %-13s %s%n", l.verdict().label, l.check(), l.detail());
+      failed |= l.verdict() == Verdict.FAIL;
+    }
+    out.println(failed ? "BITS cannot download this URL." : "BITS can download this URL.");
+    return failed ? BitsCli.EXIT_REFUSED : 0;
+  }
+
+  private void add(Verdict v, String check, String detail) {
+    lines.add(new Line(v, check, detail));
+  }
+
+  /** The checks, in the order a BITS download makes its requests; stops at the first that leaves nothing to check. */
+  private void run(HttpClient http, @Nullable String authorization) throws IOException, InterruptedException {
+    HttpResponse<Void> head = http.send(request(authorization).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.discarding());
+    if (!head.uri().equals(url)) {
+      add(Verdict.OK, "redirect", "to " + head.uri() + " (BITS follows it by default)");
+    }
+    if (head.statusCode() != 200) {
+      add(Verdict.FAIL, "HEAD", head.statusCode() + statusAdvice(head) + ": BITS asks for the size with HEAD first and"
+          + " fails with BG_E_HTTP_ERROR_" + head.statusCode());
+      return;
+    }
+    Optional<Long> length = longHeader(head.headers(), "content-length");
+    if (length.isEmpty()) {
+      add(Verdict.FAIL, "HEAD", "200 without Content-Length (chunked or generated content): BITS fails with"
+          + " BG_E_MISSING_FILE_SIZE (0x80200011)");
+      return;
+    }
+    long size = length.get();
+    add(Verdict.OK, "HEAD", "200, Content-Length " + size);
+    coding(head.headers(), "HEAD");
+    @Nullable String etag = head.headers().firstValue("etag").orElse(null);
+    @Nullable String lastModified = head.headers().firstValue("last-modified").orElse(null);
+    if (size == 0) {
+      add(Verdict.OK, "ranges", "not needed: the file is empty");
+      return;
+    }
+    Ranged first = ranged(http, authorization, 0, 0, size, null);
+    if (first.problem() != null) {
+      add(Verdict.FAIL, "ranges", first.problem() + ": BITS fails with " + first.bitsError());
+      return;
+    }
+    long from = size / 2;
+    long to = Math.min(size - 1, from + PROBE - 1);
+    Ranged middle = ranged(http, authorization, from, to, size, null);
+    if (middle.problem() != null) {
+      add(Verdict.FAIL, "ranges", middle.problem() + ": BITS fails with " + middle.bitsError());
+      return;
+    }
+    add(Verdict.OK, "ranges", "206 for bytes=0-0 and bytes=" + from + "-" + to + ", Content-Range and Content-Length exact");
+    coding(middle.headers(), "GET");
+    validators(etag, lastModified, middle.headers());
+    ifRange(http, authorization, etag, lastModified, from, to, size);
+  }
+
+  /**
+   * What a ranged GET answered: its headers, and what is wrong with it for BITS (null when it is
+   * exactly the 206 asked for) with the BITS error that follows.
+   */
+  private record Ranged(HttpHeaders headers, @Nullable String problem, String bitsError) {}
+
+  private static final String INSUFFICIENT = "BG_E_INSUFFICIENT_RANGE_SUPPORT (0x80200013)";
+
+  /** A GET of bytes {@code from}–{@code to} (with {@code If-Range} when given), its body read (at most the range). */
+  private Ranged ranged(HttpClient http, @Nullable String authorization, long from, long to, long size,
+      @Nullable String ifRange) throws IOException, InterruptedException {
+    HttpRequest.Builder b = request(authorization).GET().header("Range", "bytes=" + from + "-" + to);
+    if (ifRange != null) {
+      b.header("If-Range", ifRange);
+    }
+    HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    String asked = "to \"Range: bytes=" + from + "-" + to + "\"";
+    // closing the stream unread drops the rest of a body (a whole file) with the connection
+    try (InputStream in = r.body()) {
+      HttpHeaders h = r.headers();
+      if (r.statusCode() == 200) {
+        return new Ranged(h, "200 with the whole file " + asked + " (the range was ignored, by the server or a proxy"
+            + " on the way)", INSUFFICIENT);
+      }
+      if (r.statusCode() != 206) {
+        return new Ranged(h, r.statusCode() + statusAdvice(r) + " " + asked, "BG_E_HTTP_ERROR_" + r.statusCode());
+      }
+      String expected = "bytes " + from + "-" + to + "/" + size;
+      Optional<String> range = h.firstValue("content-range");
+      if (range.isEmpty() || !range.get().strip().equalsIgnoreCase(expected)) {
+        return new Ranged(h, "206 " + asked + " with Content-Range " + range.map(v -> "\"" + v + "\"").orElse("missing")
+            + ", expected \"" + expected + "\"", INSUFFICIENT);
+      }
+      long n = to - from + 1;
+      Optional<Long> contentLength = longHeader(h, "content-length");
+      if (contentLength.isEmpty() || contentLength.get() != n) {
+        return new Ranged(h, "206 " + asked + " with Content-Length " + contentLength.map(String::valueOf).orElse("missing")
+            + ", expected " + n, INSUFFICIENT);
+      }
+      int got = in.readNBytes((int) n).length;
+      if (got != n) {
+        return new Ranged(h, "206 " + asked + " ended after " + got + " of " + n + " bytes",
+            "a transient error, retried");
+      }
+      return new Ranged(h, null, "");
+    }
+  }
+
+  /** Validators: present, and the same on GET as on HEAD (a HEAD answered elsewhere than GET differs). */
+  private void validators(@Nullable String etag, @Nullable String lastModified, HttpHeaders get) {
+    @Nullable String getTag = get.firstValue("etag").orElse(null);
+    @Nullable String getDate = get.firstValue("last-modified").orElse(null);
+    if (etag == null && lastModified == null) {
+      add(Verdict.WARN, "validators", "no ETag and no Last-Modified: a file changed on the server between two ranges"
+          + " of a download goes unnoticed, the result mixes two versions");
+      return;
+    }
+    if (!Objects.equals(etag, getTag) || !Objects.equals(lastModified, getDate)) {
+      add(Verdict.FAIL, "validators", "HEAD and GET disagree (ETag " + etag + " / " + getTag + ", Last-Modified "
+          + lastModified + " / " + getDate + "): HEAD is answered by another server or version than GET, and BITS"
+          + " sees a file that changed");
+      return;
+    }
+    String tag = etag == null ? "no ETag" : etag.startsWith("W/") ? "weak ETag " + etag : "ETag " + etag;
+    add(Verdict.OK, "validators", tag + (lastModified == null ? ", no Last-Modified" : ", Last-Modified " + lastModified)
+        + ", the same on HEAD and GET");
+  }
+
+  /** If-Range with the validator a resuming client sends: the range must still come, not the whole file. */
+  private void ifRange(HttpClient http, @Nullable String authorization, @Nullable String etag,
+      @Nullable String lastModified, long from, long to, long size) throws IOException, InterruptedException {
+    String validator = etag != null && !etag.startsWith("W/") ? etag : lastModified;
+    if (validator == null) {
+      add(Verdict.WARN, "If-Range", "not checked: no strong ETag or Last-Modified to resume with");
+      return;
+    }
+    Ranged r = ranged(http, authorization, from, to, size, validator);
+    if (r.problem() != null) {
+      add(Verdict.WARN, "If-Range", "with " + validator + ": " + r.problem() + " — a resumed download starts over");
+      return;
+    }
+    add(Verdict.OK, "If-Range", "206 with " + validator + ": a resumed download continues");
+  }
+
+  private void coding(HttpHeaders h, String method) {
+    Optional<String> coding = h.firstValue("content-encoding");
+    if (coding.isPresent() && !coding.get().equalsIgnoreCase("identity")) {
+      add(Verdict.FAIL, "coding", method + " answered with Content-Encoding " + coding.get() + " unasked: ranges"
+          + " then address encoded bytes, and a download that decodes cannot resume");
+    }
+  }
+
+  private static String statusAdvice(HttpResponse<?> r) {
+    return switch (r.statusCode()) {
+      case 401 -> " (credentials needed: --user, --password-env; Basic only here)";
+      case 403 -> " (access denied to this user)";
+      case 404 -> " (no such URL)";
+      case 405, 501 -> " (method not served)";
+      case 407 -> " (the proxy wants credentials)";
+      default -> "";
+    };
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+  }
+
+  private static Optional<Long> longHeader(HttpHeaders h, String name) {
+    try {
+      return h.firstValue(name).map(v -> Long.parseLong(v.strip()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private HttpRequest.Builder request(@Nullable String authorization) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(TIMEOUT).header("User-Agent", "bits4j-check");
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return b;
+  }
+
+  private HttpClient client() throws GeneralSecurityException {
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
+        .followRedirects(HttpClient.Redirect.NORMAL); // as BITS by default: silently, never HTTPS to HTTP
+    if (proxy != null) {
+      int colon = proxy.lastIndexOf(':');
+      int port;
+      try {
+        port = colon > 0 ? Integer.parseInt(proxy.substring(colon + 1)) : -1;
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("--proxy wants HOST:PORT, not '" + proxy + "'");
+      }
+      b.proxy(ProxySelector.of(InetSocketAddress.createUnresolved(proxy.substring(0, colon), port)));
+    }
+    if (trust != null) {
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ClientOptions.trustStore(TlsIdentity.readCertificates(trust)));
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      b.sslContext(ssl);
+    }
+    return b.build();
+  }
+
+  private @Nullable String authorization() {
+    String password = GetCommand.passwordFromEnv(user, passwordEnv);
+    if (user == null || password == null) {
+      return null;
+    }
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+}

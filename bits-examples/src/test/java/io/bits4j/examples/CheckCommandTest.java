@@ -1,0 +1,202 @@
+package io.bits4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.bits4j.AccessPolicy;
+import io.bits4j.UrlGroup;
+import io.bits4j.UrlPrefix;
+import io.bits4j.server.netty.NettyCompactServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@code bits check} against the compact server (everything BITS needs) and against a small
+ * server with one flaw at a time, each of which must be named with the BITS error it causes.
+ */
+class CheckCommandTest {
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+  private NettyCompactServer compact;
+  private HttpServer flawed;
+
+  @AfterEach
+  void stop() {
+    if (compact != null) {
+      compact.close();
+    }
+    if (flawed != null) {
+      flawed.stop(0);
+    }
+  }
+
+  private int bits(String... args) {
+    return BitsCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private URI compactUrl(long size) throws IOException {
+    byte[] content = new byte[(int) size];
+    new Random(3).nextBytes(content);
+    Path src = Files.write(dir.resolve("f.bin"), content);
+    compact = NettyCompactServer.builder().build();
+    UrlGroup g = compact.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + freePort() + "/Carmine"));
+    return g.host("f.bin", src, AccessPolicy.NONE).url("127.0.0.1");
+  }
+
+  @Test
+  void theCompactServerPassesEveryCheck() throws Exception {
+    URI url = compactUrl(100_000);
+    assertThat(bits("check", url.toString())).isZero();
+    assertThat(out.toString())
+        .contains("ok    HEAD          200, Content-Length 100000")
+        .contains("ok    ranges        206 for bytes=0-0 and bytes=50000-51023")
+        .containsPattern("ok    validators    ETag \"[^\"]+\", Last-Modified .* GMT, the same on HEAD and GET")
+        .contains("ok    If-Range      206 with \"")
+        .doesNotContain("FAIL").doesNotContain("warn")
+        .endsWith("BITS can download this URL.\n");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void anEmptyFileNeedsNoRanges() throws Exception {
+    URI url = compactUrl(0);
+    assertThat(bits("check", url.toString())).isZero();
+    assertThat(out.toString()).contains("ok    HEAD          200, Content-Length 0").contains("not needed: the file is empty");
+  }
+
+  @Test
+  void aMissingUrlAndAClosedPortFail() throws Exception {
+    URI url = compactUrl(10);
+    assertThat(bits("check", url.resolve("nope").toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("FAIL  HEAD          404 (no such URL)").contains("BG_E_HTTP_ERROR_404")
+        .endsWith("BITS cannot download this URL.\n");
+    out.getBuffer().setLength(0);
+    assertThat(bits("check", "http://127.0.0.1:" + freePort() + "/x")).isEqualTo(1);
+    assertThat(out.toString()).contains("FAIL  connection    ConnectException");
+  }
+
+  /** One way a server (or a proxy in front of it) fails BITS. */
+  enum Flaw {
+    /** HEAD and GET without Content-Length (chunked). */
+    NO_LENGTH("BG_E_MISSING_FILE_SIZE (0x80200011)"),
+    /** Range ignored: 200 with the whole file. */
+    RANGE_IGNORED("200 with the whole file to \"Range: bytes=0-0\""),
+    /** A 206 whose Content-Range names other bytes. */
+    WRONG_CONTENT_RANGE("expected \"bytes 0-0/4096\": BITS fails with BG_E_INSUFFICIENT_RANGE_SUPPORT"),
+    /** Content-Range stripped (a proxy that keeps only some headers). */
+    NO_CONTENT_RANGE("with Content-Range missing"),
+    /** gzip applied although nobody asked. */
+    GZIP("answered with Content-Encoding gzip unasked"),
+    /** HEAD answered with other validators than GET. */
+    HEAD_DIFFERS("HEAD and GET disagree"),
+    /** HEAD refused. */
+    HEAD_REFUSED("FAIL  HEAD          405 (method not served)"),
+    /** If-Range ignored: every If-Range request gets the whole file (a warning only). */
+    IF_RANGE_IGNORED("warn  If-Range      with \"v1\": 200 with the whole file");
+
+    final String expected;
+
+    Flaw(String expected) {
+      this.expected = expected;
+    }
+  }
+
+  private URI flawed(Flaw flaw) throws IOException {
+    byte[] content = new byte[4096];
+    new Random(5).nextBytes(content);
+    flawed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    flawed.createContext("/f", x -> answer(x, flaw, content));
+    flawed.start();
+    return URI.create("http://127.0.0.1:" + flawed.getAddress().getPort() + "/f");
+  }
+
+  private static void answer(HttpExchange x, Flaw flaw, byte[] content) throws IOException {
+    boolean head = x.getRequestMethod().equals("HEAD");
+    var h = x.getResponseHeaders();
+    if (head && flaw == Flaw.HEAD_REFUSED) {
+      x.sendResponseHeaders(405, -1);
+      x.close();
+      return;
+    }
+    h.set("ETag", head && flaw == Flaw.HEAD_DIFFERS ? "\"v0\"" : "\"v1\"");
+    if (flaw == Flaw.GZIP) {
+      h.set("Content-Encoding", "gzip");
+    }
+    String range = x.getRequestHeaders().getFirst("Range");
+    boolean ranged = range != null && flaw != Flaw.RANGE_IGNORED
+        && !(flaw == Flaw.IF_RANGE_IGNORED && x.getRequestHeaders().getFirst("If-Range") != null);
+    long from = 0;
+    long to = content.length - 1;
+    if (ranged) {
+      String[] p = range.substring("bytes=".length()).split("-");
+      from = Long.parseLong(p[0]);
+      to = Long.parseLong(p[1]);
+      if (flaw != Flaw.NO_CONTENT_RANGE) {
+        long shown = flaw == Flaw.WRONG_CONTENT_RANGE ? from + 1 : from;
+        h.set("Content-Range", "bytes " + shown + "-" + (to + shown - from) + "/" + content.length);
+      }
+    }
+    int n = (int) (to - from + 1);
+    if (head) {
+      if (flaw != Flaw.NO_LENGTH) {
+        h.set("Content-Length", Integer.toString(n));
+      }
+      x.sendResponseHeaders(200, -1);
+    } else {
+      x.sendResponseHeaders(ranged ? 206 : 200, flaw == Flaw.NO_LENGTH ? 0 : n);
+      try (OutputStream o = x.getResponseBody()) {
+        o.write(content, (int) from, n);
+      } catch (IOException clientWentAway) {
+        // the check closes a whole-file answer after its headers
+      }
+    }
+    x.close();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Flaw.class)
+  void eachFlawIsNamed(Flaw flaw) throws Exception {
+    int rc = bits("check", flawed(flaw).toString());
+    assertThat(out.toString()).contains(flaw.expected);
+    if (flaw == Flaw.IF_RANGE_IGNORED) {
+      assertThat(rc).isZero(); // resuming restarts, but the download works
+      assertThat(out.toString()).endsWith("BITS can download this URL.\n");
+    } else {
+      assertThat(rc).isEqualTo(1);
+      assertThat(out.toString()).endsWith("BITS cannot download this URL.\n");
+    }
+  }
+
+  @Test
+  void usageErrors() {
+    assertThat(bits("check", "example.com/f")).isEqualTo(2);
+    assertThat(err.toString()).contains("write it with its scheme");
+    err.getBuffer().setLength(0);
+    assertThat(bits("check", "http://127.0.0.1:1/f", "--user", "bob")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("bits: ").contains("--password-env").hasLineCount(1);
+    err.getBuffer().setLength(0);
+    assertThat(bits("check", "http://127.0.0.1:1/f", "--proxy", "noport")).isEqualTo(2);
+    assertThat(err.toString()).contains("--proxy wants HOST:PORT");
+  }
+}
