@@ -1,12 +1,16 @@
 package io.bits4j.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.bits4j.AccessPolicy;
+import io.bits4j.AuthScheme;
+import io.bits4j.TlsIdentity;
 import io.bits4j.UrlGroup;
 import io.bits4j.UrlPrefix;
+import io.bits4j.UserStore;
 import io.bits4j.server.netty.NettyCompactServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,6 +22,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +99,35 @@ class CheckCommandTest {
     out.getBuffer().setLength(0);
     assertThat(bits("check", "http://127.0.0.1:" + freePort() + "/x")).isEqualTo(1);
     assertThat(out.toString()).contains("FAIL  connection    ConnectException");
+  }
+
+  @Test
+  void overHttpsWithBasicTheCredentialsAndTrustGiven() throws Exception {
+    String password = System.getenv("BITS_TEST_PASSWORD");
+    assumeThat(password).as("BITS_TEST_PASSWORD is set by the bits-examples surefire configuration").isNotNull();
+    TlsIdentity id = NodeCommandTest.loopbackIdentity();
+    Path[] pem = NodeCommandTest.writePem(dir, id);
+    Path users = dir.resolve("users.txt");
+    UserStore.file(users).addUser("alice", password.toCharArray(), Set.of(), Set.of());
+    Path src = Files.write(dir.resolve("f.bin"), new byte[5000]);
+    int port = freePort();
+    compact = NettyCompactServer.builder().users(UserStore.file(users)).build();
+    compact.setSslCertificate(port, id);
+    UrlGroup g = compact.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/Secure"));
+    g.setAuthentication(AuthScheme.BASIC, true);
+    String url = g.host("f.bin", src, AccessPolicy.NONE).url("127.0.0.1").toString();
+
+    assertThat(bits("check", url, "--trust", pem[0].toString())).isEqualTo(1);
+    assertThat(out.toString()).contains("FAIL  HEAD          401 (credentials needed: --user, --password-env");
+    out.getBuffer().setLength(0);
+    assertThat(bits("check", url, "--trust", pem[0].toString(), "--user", "alice", "--password-env", "BITS_TEST_PASSWORD"))
+        .isZero();
+    assertThat(out.toString()).contains("ok    HEAD          200, Content-Length 5000")
+        .contains("ok    If-Range").endsWith("BITS can download this URL.\n");
+    out.getBuffer().setLength(0);
+    // without the trust anchor the server's certificate is refused, as BITS refuses it
+    assertThat(bits("check", url, "--user", "alice", "--password-env", "BITS_TEST_PASSWORD")).isEqualTo(1);
+    assertThat(out.toString()).contains("FAIL  connection    SSLHandshakeException");
   }
 
   /** One way a server (or a proxy in front of it) fails BITS. */
