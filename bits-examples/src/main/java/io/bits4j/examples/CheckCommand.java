@@ -252,15 +252,29 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private static String statusAdvice(HttpResponse<?> r) {
+  private String statusAdvice(HttpResponse<?> r) {
     return switch (r.statusCode()) {
-      case 401 -> " (credentials needed: --user, --password-env; Basic only here)";
+      case 401 -> unauthorizedAdvice(r);
       case 403 -> " (access denied to this user)";
       case 404 -> " (no such URL)";
       case 405, 501 -> " (method not served)";
       case 407 -> " (the proxy wants credentials)";
       default -> "";
     };
+  }
+
+  /** Why a 401 came: no credentials given, refused ones, or a scheme this check does not send. */
+  private String unauthorizedAdvice(HttpResponse<?> r) {
+    if (user == null) {
+      return " (credentials needed: --user, --password-env)";
+    }
+    List<String> schemes = r.headers().allValues("www-authenticate").stream()
+        .map(c -> c.strip().split(" ", 2)[0]).distinct().toList();
+    if (schemes.isEmpty() || schemes.stream().anyMatch(c -> c.equalsIgnoreCase("Basic"))) {
+      return " (user or password refused)";
+    }
+    return " (the server asks for " + String.join(", ", schemes) + "; bits check sends Basic only, bits get speaks"
+        + " Digest too)";
   }
 
   private static String describe(IOException e) {

@@ -17,7 +17,6 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,10 +53,8 @@ class CheckCommandTest {
     return BitsCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return CliProcess.freePort();
   }
 
   private URI compactUrl(long size) throws IOException {
@@ -124,6 +121,14 @@ class CheckCommandTest {
         .isZero();
     assertThat(out.toString()).contains("ok    HEAD          200, Content-Length 5000")
         .contains("ok    If-Range").endsWith("BITS can download this URL.\n");
+    out.getBuffer().setLength(0);
+    g.setAuthentication(AuthScheme.BASIC, false);
+    g.setAuthentication(AuthScheme.DIGEST, true);
+    assertThat(bits("check", url, "--trust", pem[0].toString(), "--user", "alice", "--password-env", "BITS_TEST_PASSWORD"))
+        .isEqualTo(1);
+    assertThat(out.toString()).contains("401 (the server asks for Digest; bits check sends Basic only");
+    g.setAuthentication(AuthScheme.DIGEST, false);
+    g.setAuthentication(AuthScheme.BASIC, true);
     out.getBuffer().setLength(0);
     // without the trust anchor the server's certificate is refused, as BITS refuses it
     assertThat(bits("check", url, "--user", "alice", "--password-env", "BITS_TEST_PASSWORD")).isEqualTo(1);

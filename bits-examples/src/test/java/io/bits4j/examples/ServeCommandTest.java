@@ -8,7 +8,6 @@ import io.bits4j.CompactServer;
 import io.bits4j.UserStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,10 +24,8 @@ class ServeCommandTest {
   @TempDir Path dir;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return CliProcess.freePort();
   }
 
   private static ServeCommand parse(String... args) {

@@ -3,7 +3,6 @@ package io.bits4j.client.portable;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,10 +39,8 @@ final class External {
   }
 
   /** A loopback port that was free a moment ago. */
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  static int freePort() {
+    return io.bits4j.testkit.LoopbackPorts.next(); // never the same port twice in this JVM
   }
 
   /** Waits (bounded) until something accepts connections on a loopback port. */
