@@ -12,7 +12,6 @@ import io.bits4j.client.portable.PortableBitsClient;
 import io.bits4j.server.netty.NettyCompactServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +38,7 @@ class GetCommandTest {
     content = new byte[3_000_000];
     new Random(7).nextBytes(content);
     Path src = Files.write(dir.resolve("src.bin"), content);
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = CliProcess.freePort();
     server = NettyCompactServer.builder().build();
     UrlGroup g = server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/Carmine"));
     url = g.host("src.bin", src, AccessPolicy.NONE).url("127.0.0.1");
@@ -217,10 +213,6 @@ class GetCommandTest {
   }
 
   private static int deadPort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return CliProcess.freePort(); // nothing listens there
   }
 }

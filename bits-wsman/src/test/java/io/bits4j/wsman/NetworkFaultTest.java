@@ -353,10 +353,7 @@ class NetworkFaultTest {
 
   @Test
   void connectionRefused() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = io.bits4j.testkit.LoopbackPorts.next(); // nothing listens there
     assertTransportFailure("connection refused", runAll(via(port), new Targets()), Set.of(WsmanClient.CANNOT_CONNECT));
   }
 

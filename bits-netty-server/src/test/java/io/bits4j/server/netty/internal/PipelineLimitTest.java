@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,9 +50,7 @@ class PipelineLimitTest {
   void start() throws Exception {
     core = new ServerCore(new ServerConfig(ServerLimits.DEFAULTS, null, false, "jdk", true, null, new char[0],
         List.of(), "bits4j", Duration.ofMinutes(5), List.of(UserStore.DigestAlgorithm.SHA_256), System::nanoTime, 1));
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    port = io.bits4j.testkit.LoopbackPorts.next();
     Path f = Files.write(dir.resolve("f.bin"), "0123456789".getBytes(StandardCharsets.US_ASCII));
     core.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/P")).host("f.bin", f, AccessPolicy.NONE);
   }

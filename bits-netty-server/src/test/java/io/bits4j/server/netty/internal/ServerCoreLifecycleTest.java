@@ -53,10 +53,8 @@ class ServerCoreLifecycleTest {
     return (EventLoopGroup) f.get(core);
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return io.bits4j.testkit.LoopbackPorts.next();
   }
 
   @Test
