@@ -85,16 +85,25 @@ final class CheckCommand implements Callable<Integer> {
   record Line(Verdict verdict, String check, String detail) {}
 
   private final List<Line> lines = new ArrayList<>();
+  /** Where the requests go: URL, or where its redirects led. */
+  private URI target = url;
+  /** Basic credentials of --user, sent to URL's host only (never to another host a redirect names). */
+  private @Nullable String authorization;
+  /** Redirects BITS follows before it gives up (WinHTTP's default limit). */
+  private static final int MAX_REDIRECTS = 10;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     JobSpec.checkRemoteUrl(url);
+    String password = GetCommand.passwordFromEnv(user, passwordEnv);
+    authorization = user == null || password == null ? null
+        : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    target = url;
     HttpClient http = client();
-    @Nullable String authorization = authorization();
     out.println("bits check " + url);
     try {
-      run(http, authorization);
+      run(http);
     } catch (IOException e) {
       add(Verdict.FAIL, "connection", describe(e) + ": BITS retries such errors as transient until its"
           + " no-progress timeout");
@@ -116,11 +125,24 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   /** The checks, in the order a BITS download makes its requests; stops at the first that leaves nothing to check. */
-  private void run(HttpClient http, @Nullable String authorization) throws IOException, InterruptedException {
-    HttpResponse<Void> head = http.send(request(authorization).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+  private void run(HttpClient http) throws IOException, InterruptedException {
+    HttpResponse<Void> head = http.send(request().method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.discarding());
-    if (!head.uri().equals(url)) {
-      add(Verdict.OK, "redirect", "to " + head.uri() + " (BITS follows it by default)");
+    for (int redirects = 0; isRedirect(head.statusCode()); redirects++) {
+      Optional<String> location = head.headers().firstValue("location");
+      if (location.isEmpty() || redirects == MAX_REDIRECTS) {
+        break; // reported as the status it is
+      }
+      URI next = target.resolve(location.get().strip());
+      if (target.getScheme().equalsIgnoreCase("https") && !next.getScheme().equalsIgnoreCase("https")) {
+        add(Verdict.FAIL, "redirect", "from HTTPS to " + next + ": BITS refuses it unless the job allows it"
+            + " (BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP)");
+        return;
+      }
+      add(Verdict.OK, "redirect", head.statusCode() + " to " + next + " (BITS follows it by default)");
+      target = next;
+      head = http.send(request().method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.discarding());
     }
     if (head.statusCode() != 200) {
       add(Verdict.FAIL, "HEAD", head.statusCode() + statusAdvice(head) + ": BITS asks for the size with HEAD first and"
@@ -142,14 +164,14 @@ final class CheckCommand implements Callable<Integer> {
       add(Verdict.OK, "ranges", "not needed: the file is empty");
       return;
     }
-    Ranged first = ranged(http, authorization, 0, 0, size, null);
+    Ranged first = ranged(http, 0, 0, size, null);
     if (first.problem() != null) {
       add(Verdict.FAIL, "ranges", first.problem() + ": BITS fails with " + first.bitsError());
       return;
     }
     long from = size / 2;
     long to = Math.min(size - 1, from + PROBE - 1);
-    Ranged middle = ranged(http, authorization, from, to, size, null);
+    Ranged middle = ranged(http, from, to, size, null);
     if (middle.problem() != null) {
       add(Verdict.FAIL, "ranges", middle.problem() + ": BITS fails with " + middle.bitsError());
       return;
@@ -157,7 +179,7 @@ final class CheckCommand implements Callable<Integer> {
     add(Verdict.OK, "ranges", "206 for bytes=0-0 and bytes=" + from + "-" + to + ", Content-Range and Content-Length exact");
     coding(middle.headers(), "GET");
     validators(etag, lastModified, middle.headers());
-    ifRange(http, authorization, etag, lastModified, from, to, size);
+    ifRange(http, etag, lastModified, from, to, size);
   }
 
   /**
@@ -169,9 +191,9 @@ final class CheckCommand implements Callable<Integer> {
   private static final String INSUFFICIENT = "BG_E_INSUFFICIENT_RANGE_SUPPORT (0x80200013)";
 
   /** A GET of bytes {@code from}–{@code to} (with {@code If-Range} when given), its body read (at most the range). */
-  private Ranged ranged(HttpClient http, @Nullable String authorization, long from, long to, long size,
+  private Ranged ranged(HttpClient http, long from, long to, long size,
       @Nullable String ifRange) throws IOException, InterruptedException {
-    HttpRequest.Builder b = request(authorization).GET().header("Range", "bytes=" + from + "-" + to);
+    HttpRequest.Builder b = request().GET().header("Range", "bytes=" + from + "-" + to);
     if (ifRange != null) {
       b.header("If-Range", ifRange);
     }
@@ -229,14 +251,14 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   /** If-Range with the validator a resuming client sends: the range must still come, not the whole file. */
-  private void ifRange(HttpClient http, @Nullable String authorization, @Nullable String etag,
+  private void ifRange(HttpClient http, @Nullable String etag,
       @Nullable String lastModified, long from, long to, long size) throws IOException, InterruptedException {
     String validator = etag != null && !etag.startsWith("W/") ? etag : lastModified;
     if (validator == null) {
       add(Verdict.WARN, "If-Range", "not checked: no strong ETag or Last-Modified to resume with");
       return;
     }
-    Ranged r = ranged(http, authorization, from, to, size, validator);
+    Ranged r = ranged(http, from, to, size, validator);
     if (r.problem() != null) {
       add(Verdict.WARN, "If-Range", "with " + validator + ": " + r.problem() + " — a resumed download starts over");
       return;
@@ -290,17 +312,23 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private HttpRequest.Builder request(@Nullable String authorization) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(TIMEOUT).header("User-Agent", "bits4j-check");
-    if (authorization != null) {
+  /** A request to the current target, with the credentials when it is on URL's host. */
+  private HttpRequest.Builder request() {
+    HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(TIMEOUT).header("User-Agent", "bits4j-check");
+    if (authorization != null && target.getHost().equalsIgnoreCase(url.getHost())) {
       b.header("Authorization", authorization);
     }
     return b;
   }
 
+  private static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  /** The client: HTTP/1.1, the proxy and trust anchors given, no redirects of its own. */
   private HttpClient client() throws GeneralSecurityException {
     HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NORMAL); // as BITS by default: silently, never HTTPS to HTTP
+        .followRedirects(HttpClient.Redirect.NEVER); // followed by hand: credentials go to the URL's host only
     if (proxy != null) {
       int colon = proxy.lastIndexOf(':');
       int port;
@@ -322,13 +350,5 @@ final class CheckCommand implements Callable<Integer> {
       b.sslContext(ssl);
     }
     return b.build();
-  }
-
-  private @Nullable String authorization() {
-    String password = GetCommand.passwordFromEnv(user, passwordEnv);
-    if (user == null || password == null) {
-      return null;
-    }
-    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 }

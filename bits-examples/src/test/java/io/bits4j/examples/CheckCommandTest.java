@@ -122,6 +122,10 @@ class CheckCommandTest {
     assertThat(out.toString()).contains("ok    HEAD          200, Content-Length 5000")
         .contains("ok    If-Range").endsWith("BITS can download this URL.\n");
     out.getBuffer().setLength(0);
+    assertThat(bits("check", url, "--trust", pem[0].toString(), "--user", "mallory", "--password-env", "BITS_TEST_PASSWORD"))
+        .isEqualTo(1);
+    assertThat(out.toString()).contains("FAIL  HEAD          401 (user or password refused)");
+    out.getBuffer().setLength(0);
     g.setAuthentication(AuthScheme.BASIC, false);
     g.setAuthentication(AuthScheme.DIGEST, true);
     assertThat(bits("check", url, "--trust", pem[0].toString(), "--user", "alice", "--password-env", "BITS_TEST_PASSWORD"))
@@ -137,6 +141,8 @@ class CheckCommandTest {
 
   /** One way a server (or a proxy in front of it) fails BITS. */
   enum Flaw {
+    /** None: everything BITS needs. */
+    NONE(""),
     /** HEAD and GET without Content-Length (chunked). */
     NO_LENGTH("BG_E_MISSING_FILE_SIZE (0x80200011)"),
     /** Range ignored: 200 with the whole file. */
@@ -166,6 +172,11 @@ class CheckCommandTest {
     new Random(5).nextBytes(content);
     flawed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     flawed.createContext("/f", x -> answer(x, flaw, content));
+    flawed.createContext("/moved", x -> {
+      x.getResponseHeaders().set("Location", "/f");
+      x.sendResponseHeaders(302, -1);
+      x.close();
+    });
     flawed.start();
     return URI.create("http://127.0.0.1:" + flawed.getAddress().getPort() + "/f");
   }
@@ -213,8 +224,17 @@ class CheckCommandTest {
     x.close();
   }
 
+  @Test
+  void aRedirectIsFollowedAsBitsFollowsIt() throws Exception {
+    URI f = flawed(Flaw.NONE);
+    assertThat(bits("check", f.resolve("/moved").toString())).isZero();
+    assertThat(out.toString()).contains("ok    redirect      302 to " + f)
+        .contains("ok    HEAD          200, Content-Length 4096").contains("ok    ranges").contains("ok    If-Range")
+        .endsWith("BITS can download this URL.\n");
+  }
+
   @ParameterizedTest
-  @EnumSource(Flaw.class)
+  @EnumSource(value = Flaw.class, mode = EnumSource.Mode.EXCLUDE, names = "NONE")
   void eachFlawIsNamed(Flaw flaw) throws Exception {
     int rc = bits("check", flawed(flaw).toString());
     assertThat(out.toString()).contains(flaw.expected);
