@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * The server's side of closing a connection after its last response (RFC 9112, section 9.6):
  * the write side first ({@code close_notify} on TLS, then the TCP FIN, which leaves after every
  * byte still queued), then whatever the client still sends is read and dropped until it closes
- * too or {@link #LINGER_MILLIS} pass. Closing the socket at once while the client's bytes still
+ * too or the linger bound passes. Closing the socket at once while the client's bytes still
  * arrive (the rest of a refused upload or of an oversized header, requests pipelined behind the
  * last one) makes the kernel answer with a reset, which throws away the response bytes not yet
  * transmitted, and Windows clients discard what they had received but not yet read too.
