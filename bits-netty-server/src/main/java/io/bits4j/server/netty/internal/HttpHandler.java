@@ -56,7 +56,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       Set.of("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
   private static final int TLS_CHUNK = 64 * 1024;
   /** Responses (each holding an open file) queued on one connection before later requests wait unopened. */
-  private static final int MAX_IN_FLIGHT = 8;
+  static final int MAX_IN_FLIGHT = 8;
   /**
    * Most bytes one {@code sendfile} may move. A reader that drains its socket as fast as the
    * kernel fills it (loopback, fast LANs) would otherwise keep one call, and the event loop with
@@ -70,7 +70,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
    * gets those answered, the last with {@code Connection: close}; the requests after it are read
    * and dropped, unanswered (RFC 9112, section 9.3.2: it retries them on a new connection).
    */
-  private static final int MAX_WAITING = 256;
+  static final int MAX_WAITING = 256;
   /**
    * The request headers the range engine asks for, as Netty's names: an {@link AsciiString}
    * carries its case-insensitive hash, a {@code String} name is hashed again on every lookup.

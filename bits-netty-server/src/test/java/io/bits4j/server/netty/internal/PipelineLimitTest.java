@@ -37,10 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  * everything after is dropped and the connection closes.
  */
 class PipelineLimitTest {
-  /** Responses a connection writes before later requests wait (HttpHandler's MAX_IN_FLIGHT). */
-  private static final int IN_FLIGHT = 8;
-  private static final int WAITING = 256;
-
   @TempDir
   Path dir;
   private ServerCore core;
@@ -121,7 +117,7 @@ class PipelineLimitTest {
       answered.addAll(heads(ch));
     }
     assertThat(ch.isActive()).as("closed after the last waiting answer").isFalse();
-    assertThat(answered).hasSize(IN_FLIGHT + WAITING);
+    assertThat(answered).hasSize(HttpHandler.MAX_IN_FLIGHT + HttpHandler.MAX_WAITING);
     for (int i = 0; i < answered.size(); i++) {
       // in order: request i asked for bytes=(i % 10)-
       assertThat(answered.get(i)).startsWith("HTTP/1.1 206 ").contains("Content-Range: bytes " + (i % 10) + "-9/10");
