@@ -82,6 +82,38 @@ class StagedCloseTest {
   }
 
   @Test
+  void anUploadRefusedWith405HasItsBodyTakenAndTheAnswerArrives() throws Exception {
+    int port = TestSupport.freePort();
+    try (NettyCompactServer server = NettyCompactServer.builder().workerThreads(1).build()) {
+      server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/S"))
+          .host("f.bin", TestSupport.file(dir, "f.bin", 100), AccessPolicy.NONE);
+      try (RawHttp c = RawHttp.plain(port)) {
+        OutputStream out = c.socket.getOutputStream();
+        long length = 8L << 20;
+        // as curl -T sends an upload: the head, then the body without waiting for an answer
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+          try {
+            out.write(("PUT /S/f.bin HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            for (long n = 0; n < length; n += chunk.length) {
+              out.write(chunk);
+            }
+            out.flush();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+        sent.get(30, TimeUnit.SECONDS); // every byte taken: no reset
+        RawHttp.Response r = c.read(false);
+        assertThat(r.status()).isEqualTo(405);
+        assertThat(r.header("Allow")).contains("GET, HEAD");
+        assertThat(c.socket.getInputStream().read()).isEqualTo(-1);
+      }
+    }
+  }
+
+  @Test
   void aClientThatNeverStopsSendingIsCutAfterTheIdleTimeout() throws Exception {
     int port = TestSupport.freePort();
     try (NettyCompactServer server = NettyCompactServer.builder().workerThreads(1)
