@@ -18,6 +18,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -222,6 +225,52 @@ class CheckCommandTest {
       }
     }
     x.close();
+  }
+
+  @Test
+  void aProxyThatStripsContentRangeIsNamed() throws Exception {
+    URI url = compactUrl(100_000);
+    // a forward proxy (absolute-form requests) that passes Range on and drops Content-Range from
+    // the answers, as the middleboxes behind BG_E_INSUFFICIENT_RANGE_SUPPORT do
+    HttpClient upstream = HttpClient.newHttpClient();
+    flawed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    flawed.createContext("/", x -> {
+      try {
+        var req = HttpRequest.newBuilder(x.getRequestURI())
+            .method(x.getRequestMethod(), HttpRequest.BodyPublishers.noBody());
+        for (String h : new String[] {"Range", "If-Range"}) {
+          String v = x.getRequestHeaders().getFirst(h);
+          if (v != null) {
+            req.header(h, v);
+          }
+        }
+        var r = upstream.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+        r.headers().map().forEach((k, v) -> {
+          if (!k.equalsIgnoreCase("content-range") && !k.equalsIgnoreCase("content-length") && !k.startsWith(":")) {
+            x.getResponseHeaders().put(k, v);
+          }
+        });
+        boolean head = x.getRequestMethod().equals("HEAD");
+        if (head) {
+          x.getResponseHeaders().set("Content-Length", r.headers().firstValue("content-length").orElse("0"));
+        }
+        x.sendResponseHeaders(r.statusCode(), head ? -1 : r.body().length);
+        if (!head) {
+          x.getResponseBody().write(r.body());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        x.close();
+      }
+    });
+    flawed.start();
+    assertThat(bits("check", url.toString(), "--proxy", "127.0.0.1:" + flawed.getAddress().getPort())).isEqualTo(1);
+    assertThat(out.toString()).contains("ok    HEAD          200, Content-Length 100000")
+        .contains("FAIL  ranges        206 to \"Range: bytes=0-0\" with Content-Range missing")
+        .contains("BG_E_INSUFFICIENT_RANGE_SUPPORT (0x80200013)");
+    out.getBuffer().setLength(0);
+    assertThat(bits("check", url.toString())).as("without the proxy").isZero();
   }
 
   @Test
