@@ -23,7 +23,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -58,6 +61,12 @@ final class CheckCommand implements Callable<Integer> {
 
   @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password for --user.")
   @Nullable String passwordEnv;
+
+  @Option(names = "--client-cert", paramLabel = "P12", description = "PKCS#12 file with the client certificate and key.")
+  @Nullable Path clientCert;
+
+  @Option(names = "--client-cert-password-env", paramLabel = "VAR", description = "Environment variable holding the PKCS#12 password.")
+  @Nullable String clientCertPasswordEnv;
 
   @Option(names = "--proxy", paramLabel = "HOST:PORT", description = "Go through this HTTP proxy (as a BITS job with an override proxy would).")
   @Nullable String proxy;
@@ -342,11 +351,22 @@ final class CheckCommand implements Callable<Integer> {
       }
       b.proxy(ProxySelector.of(InetSocketAddress.createUnresolved(proxy.substring(0, colon), port)));
     }
-    if (trust != null) {
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ClientOptions.trustStore(TlsIdentity.readCertificates(trust)));
+    if (trust != null || clientCert != null) {
+      TrustManager[] trusted = null; // the JDK's trust store
+      if (trust != null) {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ClientOptions.trustStore(TlsIdentity.readCertificates(trust)));
+        trusted = tmf.getTrustManagers();
+      }
+      KeyManager[] keys = null;
+      if (clientCert != null) {
+        GetCommand.Pkcs12 p12 = GetCommand.Pkcs12.read(clientCert, clientCertPasswordEnv);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(p12.store(), p12.password());
+        keys = kmf.getKeyManagers();
+      }
       SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, tmf.getTrustManagers(), null);
+      ssl.init(keys, trusted, null);
       b.sslContext(ssl);
     }
     return b.build();

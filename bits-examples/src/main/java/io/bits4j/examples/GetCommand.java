@@ -308,29 +308,41 @@ final class GetCommand implements Callable<Integer> {
     if (clientCert == null) {
       return Optional.empty();
     }
-    char[] pw = new char[0];
-    if (clientCertPasswordEnv != null) {
-      String v = System.getenv(clientCertPasswordEnv);
-      if (v == null) {
-        throw new IllegalArgumentException("environment variable " + clientCertPasswordEnv + " is not set");
-      }
-      pw = v.toCharArray();
-    }
-    try (InputStream in = Files.newInputStream(clientCert)) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(in, pw);
-      for (String alias : Collections.list(ks.aliases())) {
-        if (ks.isKeyEntry(alias)) {
-          return Optional.of(ClientCertificate.fromKeyStore(ks, alias, pw));
+    Pkcs12 p12 = Pkcs12.read(clientCert, clientCertPasswordEnv);
+    return Optional.of(ClientCertificate.fromKeyStore(p12.store(), p12.alias(), p12.password()));
+  }
+
+  /**
+   * A PKCS#12 file's key store, its password (from an environment variable, empty without one)
+   * and the alias of its first private key.
+   */
+  record Pkcs12(KeyStore store, char[] password, String alias) {
+    /** Reads {@code file}; a missing or unreadable file, a wrong password or no key is a usage error. */
+    static Pkcs12 read(Path file, @Nullable String passwordEnv) {
+      char[] pw = new char[0];
+      if (passwordEnv != null) {
+        String v = System.getenv(passwordEnv);
+        if (v == null) {
+          throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
         }
+        pw = v.toCharArray();
       }
-      throw new IllegalArgumentException(clientCert + " holds no private key");
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("no such file: " + clientCert, e);
-    } catch (GeneralSecurityException | IOException e) {
-      // A missing, unreadable or non-PKCS#12 file, or a wrong password: the user's input.
-      throw new IllegalArgumentException("cannot read " + clientCert + " as PKCS#12: "
-          + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+      try (InputStream in = Files.newInputStream(file)) {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(in, pw);
+        for (String alias : Collections.list(ks.aliases())) {
+          if (ks.isKeyEntry(alias)) {
+            return new Pkcs12(ks, pw, alias);
+          }
+        }
+        throw new IllegalArgumentException(file + " holds no private key");
+      } catch (NoSuchFileException e) {
+        throw new IllegalArgumentException("no such file: " + file, e);
+      } catch (GeneralSecurityException | IOException e) {
+        // A missing, unreadable or non-PKCS#12 file, or a wrong password: the user's input.
+        throw new IllegalArgumentException("cannot read " + file + " as PKCS#12: "
+            + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+      }
     }
   }
 

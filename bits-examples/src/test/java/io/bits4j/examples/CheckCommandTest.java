@@ -12,6 +12,8 @@ import io.bits4j.UrlGroup;
 import io.bits4j.UrlPrefix;
 import io.bits4j.UserStore;
 import io.bits4j.server.netty.NettyCompactServer;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -23,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -140,6 +143,39 @@ class CheckCommandTest {
     // without the trust anchor the server's certificate is refused, as BITS refuses it
     assertThat(bits("check", url, "--user", "alice", "--password-env", "BITS_TEST_PASSWORD")).isEqualTo(1);
     assertThat(out.toString()).contains("FAIL  connection    SSLHandshakeException");
+  }
+
+  @Test
+  void aClientCertificateGroupWithTheCertificateGiven() throws Exception {
+    X509Bundle ca = new CertificateBuilder().subject("CN=check test CA").setIsCertificateAuthority(true).ecp256()
+        .buildSelfSigned();
+    X509Bundle server = new CertificateBuilder().subject("CN=localhost").addSanIpAddress("127.0.0.1")
+        .addExtendedKeyUsageServerAuth().ecp256().buildIssuedBy(ca);
+    X509Bundle client = new CertificateBuilder().subject("CN=alice").addExtendedKeyUsageClientAuth().ecp256()
+        .buildIssuedBy(ca);
+    Path caPem = Files.writeString(dir.resolve("ca.pem"), ca.getCertificatePEM());
+    Path p12 = dir.resolve("alice.p12");
+    try (OutputStream o = Files.newOutputStream(p12)) {
+      client.toKeyStore(new char[0]).store(o, new char[0]);
+    }
+    int port = freePort();
+    compact = NettyCompactServer.builder().clientCertificateAuthorities(List.of(ca.getCertificate())).build();
+    compact.setSslCertificate(port, TlsIdentity.of(server.getKeyPair().getPrivate(), server.getCertificatePathList()));
+    UrlGroup g = compact.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/Certs"));
+    g.setAuthentication(AuthScheme.CLIENT_CERTIFICATE, true);
+    String url = g.host("f.bin", Files.write(dir.resolve("c.bin"), new byte[3000]), AccessPolicy.NONE)
+        .url("127.0.0.1").toString();
+
+    assertThat(bits("check", url, "--trust", caPem.toString(), "--client-cert", p12.toString())).isZero();
+    assertThat(out.toString()).contains("ok    HEAD          200, Content-Length 3000").contains("ok    If-Range")
+        .endsWith("BITS can download this URL.\n");
+    out.getBuffer().setLength(0);
+    // without the certificate the server refuses (the TLS handshake, or 403 after it)
+    assertThat(bits("check", url, "--trust", caPem.toString())).isEqualTo(1);
+    assertThat(out.toString()).containsPattern("FAIL  (connection|HEAD) ");
+    err.getBuffer().setLength(0);
+    assertThat(bits("check", url, "--client-cert", dir.resolve("missing.p12").toString())).isEqualTo(2);
+    assertThat(err.toString()).startsWith("bits: no such file: ").hasLineCount(1);
   }
 
   /** One way a server (or a proxy in front of it) fails BITS. */
