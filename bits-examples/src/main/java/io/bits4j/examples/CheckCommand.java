@@ -30,6 +30,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -46,9 +47,10 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "check",
     sortOptions = false,
     description = {
-        "Check that BITS can download URL: HEAD with Content-Length, exact ranges, stable validators,",
-        "If-Range, no content coding. Reads a few bytes, never the whole file.",
-        "Exit 0 when BITS can download it, 1 when it cannot (the failed checks say why), 2 on usage errors."})
+        "Check that BITS can download URL: HEAD with Content-Length, exact ranges,",
+        "stable validators, If-Range, no content coding. Reads a few bytes, never the",
+        "whole file. Exit 0 when BITS can download it, 1 when it cannot (the failed",
+        "checks say why), 2 on usage errors."})
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -56,17 +58,7 @@ final class CheckCommand implements Callable<Integer> {
       converter = GetCommand.UrlConverter.class)
   URI url = URI.create("http://invalid/");
 
-  @Option(names = "--user", paramLabel = "U", description = "User name for Basic authentication.")
-  @Nullable String user;
-
-  @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password for --user.")
-  @Nullable String passwordEnv;
-
-  @Option(names = "--client-cert", paramLabel = "P12", description = "PKCS#12 file with the client certificate and key.")
-  @Nullable Path clientCert;
-
-  @Option(names = "--client-cert-password-env", paramLabel = "VAR", description = "Environment variable holding the PKCS#12 password.")
-  @Nullable String clientCertPasswordEnv;
+  @Mixin CredentialOptions credentials = new CredentialOptions();
 
   @Option(names = "--proxy", paramLabel = "HOST:PORT", description = "Go through this HTTP proxy (as a BITS job with an override proxy would).")
   @Nullable String proxy;
@@ -105,7 +97,8 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     JobSpec.checkRemoteUrl(url);
-    String password = GetCommand.passwordFromEnv(user, passwordEnv);
+    String user = credentials.user;
+    String password = credentials.password();
     authorization = user == null || password == null ? null
         : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     target = url;
@@ -296,7 +289,7 @@ final class CheckCommand implements Callable<Integer> {
 
   /** Why a 401 came: no credentials given, refused ones, or a scheme this check does not send. */
   private String unauthorizedAdvice(HttpResponse<?> r) {
-    if (user == null) {
+    if (credentials.user == null) {
       return " (credentials needed: --user, --password-env)";
     }
     List<String> schemes = r.headers().allValues("www-authenticate").stream()
@@ -351,7 +344,8 @@ final class CheckCommand implements Callable<Integer> {
       }
       b.proxy(ProxySelector.of(InetSocketAddress.createUnresolved(proxy.substring(0, colon), port)));
     }
-    if (trust != null || clientCert != null) {
+    CredentialOptions.Pkcs12 p12 = credentials.pkcs12();
+    if (trust != null || p12 != null) {
       TrustManager[] trusted = null; // the JDK's trust store
       if (trust != null) {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -359,8 +353,7 @@ final class CheckCommand implements Callable<Integer> {
         trusted = tmf.getTrustManagers();
       }
       KeyManager[] keys = null;
-      if (clientCert != null) {
-        GetCommand.Pkcs12 p12 = GetCommand.Pkcs12.read(clientCert, clientCertPasswordEnv);
+      if (p12 != null) {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(p12.store(), p12.password());
         keys = kmf.getKeyManagers();

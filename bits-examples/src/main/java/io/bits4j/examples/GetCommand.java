@@ -13,18 +13,12 @@ import io.bits4j.JobProgress;
 import io.bits4j.JobSpec;
 import io.bits4j.JobState;
 import io.bits4j.client.portable.PortableBitsClient;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -67,17 +61,7 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--priority", paramLabel = "P", description = "foreground, high, normal (default) or low.")
   String priority = "normal";
 
-  @Option(names = "--user", paramLabel = "U", description = "User name for Basic or Digest (whichever the server asks for).")
-  @Nullable String user;
-
-  @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the password for --user.")
-  @Nullable String passwordEnv;
-
-  @Option(names = "--client-cert", paramLabel = "P12", description = "PKCS#12 file with the client certificate and key.")
-  @Nullable Path clientCert;
-
-  @Option(names = "--client-cert-password-env", paramLabel = "VAR", description = "Environment variable holding the PKCS#12 password.")
-  @Nullable String clientCertPasswordEnv;
+  @Mixin CredentialOptions credentials = new CredentialOptions();
 
   @Option(names = "--retry-delay", paramLabel = "S", description = "Minimum retry delay after a transient error, seconds (BITS default 600, at least 5).")
   @Nullable Long retryDelay;
@@ -273,29 +257,9 @@ final class GetCommand implements Callable<Integer> {
         .findFirst();
   }
 
-  /**
-   * The password of {@code --user}, read from the variable {@code --password-env} names; null
-   * without {@code --user}. Either option without the other, or an unset variable, is a usage error.
-   */
-  static @Nullable String passwordFromEnv(@Nullable String user, @Nullable String passwordEnv) {
-    if (user == null) {
-      if (passwordEnv != null) {
-        throw new IllegalArgumentException("--password-env needs --user");
-      }
-      return null;
-    }
-    if (passwordEnv == null) {
-      throw new IllegalArgumentException("--user needs --password-env VAR, the environment variable holding the password");
-    }
-    String password = System.getenv(passwordEnv);
-    if (password == null) {
-      throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
-    }
-    return password;
-  }
-
   private Optional<Credentials[]> credentials() {
-    String password = passwordFromEnv(user, passwordEnv);
+    String user = credentials.user;
+    String password = credentials.password();
     if (user == null || password == null) {
       return Optional.empty();
     }
@@ -305,45 +269,9 @@ final class GetCommand implements Callable<Integer> {
   }
 
   private Optional<ClientCertificate> clientCertificate() {
-    if (clientCert == null) {
-      return Optional.empty();
-    }
-    Pkcs12 p12 = Pkcs12.read(clientCert, clientCertPasswordEnv);
-    return Optional.of(ClientCertificate.fromKeyStore(p12.store(), p12.alias(), p12.password()));
-  }
-
-  /**
-   * A PKCS#12 file's key store, its password (from an environment variable, empty without one)
-   * and the alias of its first private key.
-   */
-  record Pkcs12(KeyStore store, char[] password, String alias) {
-    /** Reads {@code file}; a missing or unreadable file, a wrong password or no key is a usage error. */
-    static Pkcs12 read(Path file, @Nullable String passwordEnv) {
-      char[] pw = new char[0];
-      if (passwordEnv != null) {
-        String v = System.getenv(passwordEnv);
-        if (v == null) {
-          throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
-        }
-        pw = v.toCharArray();
-      }
-      try (InputStream in = Files.newInputStream(file)) {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(in, pw);
-        for (String alias : Collections.list(ks.aliases())) {
-          if (ks.isKeyEntry(alias)) {
-            return new Pkcs12(ks, pw, alias);
-          }
-        }
-        throw new IllegalArgumentException(file + " holds no private key");
-      } catch (NoSuchFileException e) {
-        throw new IllegalArgumentException("no such file: " + file, e);
-      } catch (GeneralSecurityException | IOException e) {
-        // A missing, unreadable or non-PKCS#12 file, or a wrong password: the user's input.
-        throw new IllegalArgumentException("cannot read " + file + " as PKCS#12: "
-            + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
-      }
-    }
+    CredentialOptions.Pkcs12 p12 = credentials.pkcs12();
+    return p12 == null ? Optional.empty()
+        : Optional.of(ClientCertificate.fromKeyStore(p12.store(), p12.alias(), p12.password()));
   }
 
   static JobPriority parsePriority(String s) {
