@@ -27,6 +27,8 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -256,7 +258,7 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
       }
       boolean keepAlive = HttpUtil.isKeepAlive(req);
       if (req.decoderResult().isFailure()) {
-        send(ctx.channel(), HttpResponseStatus.BAD_REQUEST, null, false, false);
+        send(ctx.channel(), refusal(req.decoderResult().cause()), null, false, false);
         return;
       }
       String path = req.uri();
@@ -343,6 +345,20 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
         return;
       }
       ctx.close();
+    }
+
+    /**
+     * The status for a request the codec could not decode: 414 for a request line beyond 4 KiB, 431
+     * for headers beyond 16 KiB (RFC 9110 section 15.5.15, RFC 6585 section 5), 400 for the rest.
+     */
+    static HttpResponseStatus refusal(@Nullable Throwable cause) {
+      if (cause instanceof TooLongHttpLineException) {
+        return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+      }
+      if (cause instanceof TooLongHttpHeaderException) {
+        return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+      }
+      return HttpResponseStatus.BAD_REQUEST;
     }
 
     /** Netty's HTTP server codec refuses a request beyond its pipelining depth with this exception. */
