@@ -145,7 +145,10 @@ public final class Hresult {
   public static final int BG_E_CONNECT_FAILURE = 0x8020002D;
   /** The connection was closed prematurely. */
   public static final int BG_E_CONNECTION_CLOSED = 0x8020002E;
-  /** The operation timed out (mingw-w64 name; reserved in the Microsoft SDK). */
+  /**
+   * The operation timed out (mingw-w64 name; reserved in the Microsoft SDK and not known to be
+   * emitted by Windows: a BITS transfer that times out reports {@link #E_WINHTTP_TIMEOUT}).
+   */
   public static final int BG_E_TIMEOUT = 0x8020003B;
   /** Group Policy blocks background transfers now. */
   public static final int BG_E_BLOCKED_BY_POLICY = 0x8020003E;
@@ -179,6 +182,11 @@ public final class Hresult {
   public static final int E_SHARING_VIOLATION = 0x80070020;
   /** HRESULT_FROM_WIN32(ERROR_DISK_FULL): not enough space on the disk. */
   public static final int E_DISK_FULL = 0x80070070;
+  /**
+   * ERROR_WINHTTP_TIMEOUT: a connection or a response did not arrive in time; what BITS reports for a
+   * transfer that timed out (transient, retried).
+   */
+  public static final int E_WINHTTP_TIMEOUT = 0x80072EE2;
   /** ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED: the server requires a client certificate. */
   public static final int E_WINHTTP_CLIENT_AUTH_CERT_NEEDED = 0x80072F0C;
   /** ERROR_WINHTTP_SECURE_FAILURE: the server's certificate could not be validated. */
@@ -212,6 +220,7 @@ public final class Hresult {
     put(E_SHARING_VIOLATION, "ERROR_SHARING_VIOLATION",
         "The process cannot access the file because it is being used by another process.");
     put(E_DISK_FULL, "ERROR_DISK_FULL", "There is not enough space on the disk.");
+    put(E_WINHTTP_TIMEOUT, "ERROR_WINHTTP_TIMEOUT", "The operation timed out.");
     put(E_WINHTTP_CLIENT_AUTH_CERT_NEEDED, "ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED",
         "The server requires a client certificate, or refused the one presented.");
     put(E_WINHTTP_SECURE_FAILURE, "ERROR_WINHTTP_SECURE_FAILURE",

@@ -290,7 +290,10 @@ public final class JobSpec {
       return this;
     }
 
-    /** Sets the no-progress timeout; zero means every transient error is fatal. */
+    /**
+     * Sets the no-progress timeout; zero means every transient error is fatal, and so does a
+     * minimum retry delay longer than this timeout (BITS does not retry then: ERROR at once).
+     */
     public Builder noProgressTimeout(Duration timeout) {
       this.noProgressTimeout = checkTimeout(timeout);
       return this;

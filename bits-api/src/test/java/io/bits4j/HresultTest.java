@@ -70,7 +70,7 @@ class HresultTest {
       "BG_E_CONNECTION_CLOSED, 0x8020002E", "BG_E_TIMEOUT, 0x8020003B", "BG_E_BLOCKED_BY_POLICY, 0x8020003E",
       "BG_E_TOO_MANY_JOBS_PER_USER, 0x80200049", "BG_E_TOO_MANY_JOBS_PER_MACHINE, 0x80200050",
       "BG_E_REMOTE_FILE_CHANGED, 0x80200073", "E_INVALIDARG, 0x80070057", "E_ACCESSDENIED, 0x80070005",
-      "E_NOTIMPL, 0x80004001"})
+      "E_NOTIMPL, 0x80004001", "E_WINHTTP_TIMEOUT, 0x80072EE2"})
   void constantsHaveTheSdkValues(String name, String hex) throws ReflectiveOperationException {
     int code = Hresult.class.getField(name).getInt(null);
     assertThat(Hresult.hex(code)).isEqualTo(hex);

@@ -1130,7 +1130,9 @@ public final class FakeBitsClient implements BitsClient {
           noProgressSince = now;
         }
         Duration left = noProgressTimeout.minus(Duration.between(noProgressSince, now));
-        if (noProgressTimeout.isZero() || left.isZero() || left.isNegative()) {
+        // a retry delay beyond the no-progress timeout means no retry at all: ERROR at once (BITS)
+        if (noProgressTimeout.isZero() || left.isZero() || left.isNegative()
+            || retryDelay.compareTo(noProgressTimeout) > 0) {
           fatal(e);
           return;
         }

@@ -146,6 +146,16 @@ class FakeBitsClientTest {
   }
 
   @Test
+  void retryDelayBeyondTheNoProgressTimeoutMeansErrorAtOnce() {
+    client.script(URL, FakeJobScript.of(connectionClosed()));
+    ClientJob j = client.createJob(JobSpec.builder("j").addFile(URL, tmp.resolve("d.bin"))
+        .minimumRetryDelay(Duration.ofSeconds(600)).noProgressTimeout(Duration.ofSeconds(300)).start(true).build());
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.ERROR);
+    assertThat(j.error()).hasValueSatisfying(e -> assertThat(e.hresult()).isEqualTo(Hresult.BG_E_CONNECTION_CLOSED));
+  }
+
+  @Test
   void resumeFromErrorContinuesWithTheNextStepAndGivesAFreshOutcome() {
     client.script(URL, FakeJobScript.of(fatalError(Hresult.httpError(503), ErrorContext.REMOTE_FILE)));
     ClientJob j = start(URL, tmp.resolve("d.bin"));

@@ -360,7 +360,7 @@ class AdversarialServerTest {
     ClientJob job = start(JobSpec.builder("drip"), tmp.resolve("out"));
     TestFiles.await("transient error", Duration.ofSeconds(20), () -> job.state() == JobState.TRANSIENT_ERROR);
     assertThat(dripped.get()).isLessThan(200);
-    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.BG_E_TIMEOUT);
+    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.E_WINHTTP_TIMEOUT);
     assertThat(job.error().orElseThrow().description()).contains("response head not complete");
     job.cancel();
   }

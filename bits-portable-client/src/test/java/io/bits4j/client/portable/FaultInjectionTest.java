@@ -105,7 +105,7 @@ class FaultInjectionTest {
     ClientJob job = start(JobSpec.builder("dead").minimumRetryDelay(Duration.ofSeconds(5))
         .noProgressTimeout(Duration.ofSeconds(12)));
     TestFiles.await("first timeout", Duration.ofSeconds(10), () -> job.state() == JobState.TRANSIENT_ERROR);
-    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.BG_E_TIMEOUT);
+    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.E_WINHTTP_TIMEOUT);
     clock.advance(Duration.ofSeconds(5));
     TestFiles.await("second timeout", Duration.ofSeconds(10),
         () -> job.transientErrorCount() == 2 && job.state() == JobState.TRANSIENT_ERROR);
@@ -114,7 +114,7 @@ class FaultInjectionTest {
         () -> job.transientErrorCount() == 3 && job.state() == JobState.TRANSIENT_ERROR);
     clock.advance(Duration.ofSeconds(2));
     assertThat(job.state()).isEqualTo(JobState.ERROR);
-    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.BG_E_TIMEOUT);
+    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.E_WINHTTP_TIMEOUT);
     assertThat(job.files().get(0).bytesTransferred()).isZero();
   }
 }

@@ -191,6 +191,28 @@ class WireBehaviourTest {
   }
 
   @Test
+  void retryAfterZeroStillWaitsTheSmallestRetryDelay() throws Exception {
+    server.faults.add(TestServer.Fault.status(503, "0"));
+    ClientJob job = start(tmp.resolve("out"), JobSpec.builder("503-now"));
+    awaitState(job, JobState.TRANSIENT_ERROR);
+    clock.advance(Duration.ofSeconds(4));
+    assertThat(job.state()).isEqualTo(JobState.TRANSIENT_ERROR);
+    assertThat(job.transientErrorCount()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(settle(job)).isEqualTo(JobState.TRANSFERRED);
+  }
+
+  @Test
+  void retryDelayBeyondTheNoProgressTimeoutMeansErrorAtOnce() throws Exception {
+    server.faults.add(TestServer.Fault.status(503, null));
+    ClientJob job = start(tmp.resolve("out"), JobSpec.builder("no-retry")
+        .minimumRetryDelay(Duration.ofSeconds(600)).noProgressTimeout(Duration.ofSeconds(300)));
+    // ERROR without the manual clock moving: no retry was scheduled
+    assertThat(settle(job)).isEqualTo(JobState.ERROR);
+    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(503));
+  }
+
+  @Test
   void connectFailureIsTransientAndRetriedAfterTheDelay() throws Exception {
     int port = server.port();
     server.close();
@@ -247,14 +269,14 @@ class WireBehaviourTest {
         .minimumRetryDelay(Duration.ofSeconds(5)).noProgressTimeout(Duration.ofSeconds(8)));
     // progress, then a stall (read timeout, 500 ms), immediate retries that stall without progress
     awaitState(job, JobState.TRANSIENT_ERROR);
-    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.BG_E_TIMEOUT);
+    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.E_WINHTTP_TIMEOUT);
     assertThat(job.transientErrorCount()).isEqualTo(4); // the cut plus three immediate retries
     clock.advance(Duration.ofSeconds(5));
     TestFiles.await("stalled again", Duration.ofSeconds(10), () -> job.transientErrorCount() == 5
         && job.state() == JobState.TRANSIENT_ERROR);
     clock.advance(Duration.ofSeconds(3));
     assertThat(job.state()).isEqualTo(JobState.ERROR);
-    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.BG_E_TIMEOUT);
+    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.E_WINHTTP_TIMEOUT);
   }
 
   @Test

@@ -965,12 +965,10 @@ public final class Engine implements AutoCloseable {
         j.noProgressSince = now;
       }
       j.error = toJobError(e);
-      Duration delay = j.retryDelay;
-      if (e.retryAfter().isPresent() && e.retryAfter().get().compareTo(delay) < 0) {
-        delay = e.retryAfter().get();
-      }
+      Duration delay = retryDelay(j.retryDelay, e.retryAfter().orElse(null));
       Instant deadline = j.noProgressSince.plus(j.noProgressTimeout);
-      if (!now.isBefore(deadline)) {
+      // a retry delay beyond the no-progress timeout means no retry at all: ERROR at once (BITS)
+      if (!now.isBefore(deadline) || j.retryDelay.compareTo(j.noProgressTimeout) > 0) {
         setStateLocked(j, JobState.ERROR);
       } else {
         setStateLocked(j, JobState.TRANSIENT_ERROR);
@@ -978,6 +976,18 @@ public final class Engine implements AutoCloseable {
       }
     }
     persist(j);
+  }
+
+  /**
+   * The wait before retrying after a transient error: the job's retry delay, or the server's
+   * {@code Retry-After} when that is shorter, never less than BITS's smallest retry delay (5 s) — a
+   * {@code Retry-After: 0} on every answer must not turn the retries into a loop against the server.
+   */
+  static Duration retryDelay(Duration jobDelay, @Nullable Duration retryAfter) {
+    if (retryAfter == null || retryAfter.compareTo(jobDelay) >= 0) {
+      return jobDelay;
+    }
+    return retryAfter.compareTo(JobSpec.SMALLEST_RETRY_DELAY) < 0 ? JobSpec.SMALLEST_RETRY_DELAY : retryAfter;
   }
 
   /** Schedules the retry of a TRANSIENT_ERROR job, or its move to ERROR at the no-progress deadline. */

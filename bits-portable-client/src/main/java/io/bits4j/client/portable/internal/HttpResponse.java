@@ -200,7 +200,7 @@ final class HttpResponse {
     return "HTTP/1." + (version == 10 ? 0 : 1) + " " + status + " " + reason;
   }
 
-  /** A response head that did not complete in time (a transient {@code BG_E_TIMEOUT}). */
+  /** A response head that did not complete in time (a transient {@code ERROR_WINHTTP_TIMEOUT}). */
   static final class HeadTimeoutException extends SocketTimeoutException {
     private static final long serialVersionUID = 1L;
 

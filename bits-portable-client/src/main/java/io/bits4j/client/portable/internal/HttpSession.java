@@ -324,7 +324,7 @@ final class HttpSession implements Closeable {
       }
     }
     if (e instanceof SocketTimeoutException) {
-      return TransferException.transientError(Hresult.BG_E_TIMEOUT, ErrorContext.GENERAL_TRANSPORT,
+      return TransferException.transientError(Hresult.E_WINHTTP_TIMEOUT, ErrorContext.GENERAL_TRANSPORT,
           e instanceof HttpResponse.HeadTimeoutException ? e.getMessage()
               : "no data for " + net.readTimeout().toMillis() + " ms", e);
     }
