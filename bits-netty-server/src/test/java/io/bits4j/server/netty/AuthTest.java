@@ -281,6 +281,31 @@ class AuthTest {
   }
 
   @Test
+  void unhostedSuffixesOfAnAuthenticatedGroupAre401UntilAuthenticated() throws Exception {
+    int port = TestSupport.freePort();
+    UrlGroup g = httpsGroup(port, "S");
+    g.setAuthentication(AuthScheme.BASIC, true);
+    g.host("f.bin", file, AccessPolicy.NONE);
+    UrlGroup open = httpsGroup(port, "Open");
+    open.host("f.bin", file, AccessPolicy.NONE);
+    try (RawHttp c = new RawHttp(port, TestSupport.pki().clientContext(false, "TLS"))) {
+      // unauthenticated: the same 401 and challenge whether the suffix is hosted or not
+      RawHttp.Response hosted = c.request("GET", "/S/f.bin");
+      RawHttp.Response unhosted = c.request("GET", "/S/secret-plan.bin");
+      assertThat(hosted.status()).isEqualTo(401);
+      assertThat(unhosted.status()).isEqualTo(401);
+      assertThat(unhosted.all("WWW-Authenticate")).isEqualTo(hosted.all("WWW-Authenticate"));
+      assertThat(c.request("HEAD", "/S/secret-plan.bin").status()).isEqualTo(401);
+      // authenticated: 404 for what is not hosted
+      assertThat(c.request("GET", "/S/secret-plan.bin", basic("alice", "wonderland")).status()).isEqualTo(404);
+      assertThat(c.request("GET", "/S/f.bin", basic("alice", "wonderland")).status()).isEqualTo(200);
+      // a group without authentication: 404 at once; an unknown group: 404 at once
+      assertThat(c.request("GET", "/Open/nothing").status()).isEqualTo(404);
+      assertThat(c.request("GET", "/Nowhere/f.bin").status()).isEqualTo(404);
+    }
+  }
+
+  @Test
   void sddlPerUrlGives403AndAnonymousGroupsStillApplyIt() throws Exception {
     int port = TestSupport.freePort();
     UrlGroup open = server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:" + port + "/Open"));

@@ -274,14 +274,17 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     ex.group = g;
     ex.suffix = target.get().suffix();
     HostedFileImpl file = g.lookup(ex.suffix);
-    if (file == null) {
-      error(ctx, ex, HttpResponseStatus.NOT_FOUND, false);
-      return;
-    }
     if (g.schemes().isEmpty()) {
+      if (file == null) {
+        error(ctx, ex, HttpResponseStatus.NOT_FOUND, false);
+        return;
+      }
       authorized(ctx, ex, file, Principal.ANONYMOUS);
       return;
     }
+    // a group with authentication answers 404 only to an authenticated client (as HTTP.SYS
+    // challenges before the application sees the path): 401 for every suffix, hosted or not, so an
+    // unauthenticated client cannot probe which suffixes exist
     var future = core.authenticator.authenticate(g, req, ctx.channel(), secure);
     if (future.isDone()) {
       afterAuth(ctx, ex, file, future.join());
@@ -326,7 +329,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void afterAuth(ChannelHandlerContext ctx, Exchange ex, HostedFileImpl file, Authenticator.Result r) {
+  private void afterAuth(ChannelHandlerContext ctx, Exchange ex, @Nullable HostedFileImpl file,
+      Authenticator.Result r) {
     if (!ctx.channel().isActive()) {
       return;
     }
@@ -347,6 +351,10 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         extra.add(Map.entry("WWW-Authenticate", c));
       }
       send(ctx, ex, HttpResponseStatus.UNAUTHORIZED, !ex.keepAlive, extra);
+      return;
+    }
+    if (file == null) {
+      error(ctx, ex, HttpResponseStatus.NOT_FOUND, false);
       return;
     }
     authorized(ctx, ex, file, principal);
