@@ -46,6 +46,25 @@ public record Credentials(AuthTarget target, CredentialScheme scheme, String use
     return new Credentials(AuthTarget.SERVER, CredentialScheme.DIGEST, userName, password);
   }
 
+  /**
+   * Implicit (logon) credentials for {@code target}: NTLM or Negotiate with the job owner's own
+   * logon, sent to BITS as a NULL user name and password.
+   */
+  public static Credentials implicit(AuthTarget target, CredentialScheme scheme) {
+    if (scheme != CredentialScheme.NTLM && scheme != CredentialScheme.NEGOTIATE) {
+      throw new IllegalArgumentException("implicit credentials are NTLM or Negotiate only, not " + scheme);
+    }
+    return new Credentials(target, scheme, "", "");
+  }
+
+  /**
+   * Whether these are implicit (logon) credentials: NTLM or Negotiate without a user name, which
+   * BITS receives as {@code UserName = Password = NULL}.
+   */
+  public boolean isImplicit() {
+    return userName.isEmpty() && (scheme == CredentialScheme.NTLM || scheme == CredentialScheme.NEGOTIATE);
+  }
+
   @Override
   public String toString() {
     return "Credentials[" + target + ", " + scheme + ", user=" + userName + ", password=****]";

@@ -129,6 +129,18 @@ class ValuesTest {
   }
 
   @Test
+  void implicitCredentialsAreNtlmOrNegotiateWithoutAUser() {
+    Credentials proxy = Credentials.implicit(AuthTarget.PROXY, CredentialScheme.NEGOTIATE);
+    assertThat(proxy.isImplicit()).isTrue();
+    assertThat(proxy.userName()).isEmpty();
+    assertThat(Credentials.implicit(AuthTarget.SERVER, CredentialScheme.NTLM).isImplicit()).isTrue();
+    assertThat(new Credentials(AuthTarget.SERVER, CredentialScheme.NTLM, "CORP\\alice", "pw").isImplicit()).isFalse();
+    assertThat(new Credentials(AuthTarget.SERVER, CredentialScheme.BASIC, "", "").isImplicit()).isFalse();
+    assertThatThrownBy(() -> Credentials.implicit(AuthTarget.SERVER, CredentialScheme.BASIC))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BASIC");
+  }
+
+  @Test
   void proxySettingsFitTheirUsage() {
     assertThat(ProxySettings.override(List.of("127.0.0.1:3128"), List.of("<local>")).usage()).isEqualTo(ProxyUsage.OVERRIDE);
     assertThatThrownBy(() -> ProxySettings.override(List.of(), List.of())).isInstanceOf(BitsException.class);

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bits4j.AuthScheme;
+import io.bits4j.AuthTarget;
 import io.bits4j.BitsException;
 import io.bits4j.ClientCapability;
 import io.bits4j.ClientJob;
+import io.bits4j.CredentialScheme;
+import io.bits4j.Credentials;
 import io.bits4j.Hresult;
 import io.bits4j.JobId;
 import io.bits4j.JobSpec;
@@ -108,7 +111,7 @@ class WindowsTargetTest {
 
   static String output(String method, String body) {
     String uri = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/microsoft/bits/" + (method.equals("CreateJob")
-        || method.equals("SetJobState") ? "BitsClientJob" : "BitsCompactServerUrlGroup");
+        || method.equals("SetJobState") || method.equals("SetCredentials") ? "BitsClientJob" : "BitsCompactServerUrlGroup");
     return ENV_OPEN.replace("ACTION", uri + "/" + method + "Response") + "<p:" + method + "_OUTPUT xmlns:p=\"" + uri
         + "\">" + body + "</p:" + method + "_OUTPUT>" + ENV_CLOSE;
   }
@@ -234,6 +237,33 @@ class WindowsTargetTest {
       assertThat(in.firstNamed("Suspend").orElseThrow().text()).isEqualTo("true");
       assertThat(in.firstNamed("LocalFile").orElseThrow().text()).isEqualTo("/stage/f");
       assertThat(authorizations).allSatisfy(a -> assertThat(a).startsWith("Basic "));
+    }
+  }
+
+  @Test
+  void implicitCredentialsTravelAsNullUserAndPassword() {
+    reply(200, IDENTIFY);
+    reply(200, output("CreateJob", "<p:JobId>{6F0F4B7A-1111-2222-3333-444455556666}</p:JobId>"
+        + "<p:ReturnValue>0</p:ReturnValue>"));
+    reply(200, output("SetCredentials", "<p:ReturnValue>0</p:ReturnValue>"));
+    reply(200, output("SetCredentials", "<p:ReturnValue>0</p:ReturnValue>"));
+    try (WsmanSession s = session()) {
+      assertThat(s.identify().isBits4j()).isFalse();
+      ClientJob job = s.bitsClient().createJob(JobSpec.builder("w").addFile(URI.create("http://server1/Carmine/f"),
+          Path.of("/stage/f")).build());
+      job.setCredentials(Credentials.implicit(AuthTarget.SERVER, CredentialScheme.NEGOTIATE));
+      job.setCredentials(new Credentials(AuthTarget.SERVER, CredentialScheme.NTLM, "CORP\\alice", "pw"));
+    }
+    synchronized (this) {
+      assertThat(requests).hasSize(4);
+      XmlElement implicit = requests.get(2).payload().orElseThrow();
+      assertThat(requests.get(2).action()).endsWith("/BitsClientJob/SetCredentials");
+      assertThat(implicit.firstNamed("UserName").orElseThrow().isNil()).isTrue();
+      assertThat(implicit.firstNamed("Password").orElseThrow().isNil()).isTrue();
+      XmlElement explicit = requests.get(3).payload().orElseThrow();
+      assertThat(explicit.firstNamed("UserName").orElseThrow().isNil()).isFalse();
+      assertThat(explicit.firstNamed("UserName").orElseThrow().text()).isEqualTo("CORP\\alice");
+      assertThat(explicit.firstNamed("Password").orElseThrow().text()).isEqualTo("pw");
     }
   }
 

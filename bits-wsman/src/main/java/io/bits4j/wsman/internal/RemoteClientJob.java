@@ -341,8 +341,10 @@ public final class RemoteClientJob implements ClientJob {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("Target", c.target().wmiCode());
     p.put("Scheme", c.scheme().wmiCode());
-    p.put("UserName", c.userName());
-    p.put("Password", c.password());
+    // implicit (logon) credentials travel as NULL user name and password (xsi:nil), as Windows
+    // expects them; an empty string would be a user named ""
+    p.put("UserName", c.isImplicit() ? null : c.userName());
+    p.put("Password", c.isImplicit() ? null : c.password());
     invoke("SetCredentials", p);
   }
 

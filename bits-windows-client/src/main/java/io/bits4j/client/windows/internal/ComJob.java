@@ -278,9 +278,7 @@ final class ComJob implements ClientJob {
       BG_AUTH_CREDENTIALS cred = new BG_AUTH_CREDENTIALS();
       cred.Target = c.target().comCode();
       cred.Scheme = c.scheme().comCode();
-      boolean implicit = c.userName().isEmpty()
-          && (c.scheme() == CredentialScheme.NTLM || c.scheme() == CredentialScheme.NEGOTIATE);
-      if (!implicit) {
+      if (!c.isImplicit()) {
         user = wide(c.userName());
         password = wide(c.password());
       }
