@@ -84,6 +84,12 @@ public final class RemoteBitsClient implements BitsClient {
   @Override
   public ClientJob createJob(JobSpec spec) {
     Objects.requireNonNull(spec, "spec");
+    if (spec.files().isEmpty() && !session.isBits4j()) {
+      // the Windows provider's CreateJob takes the first file's RemoteUrl and LocalFile as required
+      // parameters: refused here with a clear error rather than by the target with a fault
+      throw new BitsException(Hresult.E_INVALIDARG,
+          "a Windows target creates a job with its first file: give the JobSpec at least one file");
+    }
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("DisplayName", spec.displayName());
     if (!spec.files().isEmpty()) {

@@ -241,6 +241,21 @@ class WindowsTargetTest {
   }
 
   @Test
+  void aJobWithoutFilesIsRefusedLocallyForAWindowsTarget() {
+    reply(200, IDENTIFY);
+    try (WsmanSession s = session()) {
+      assertThatThrownBy(() -> s.bitsClient().createJob(JobSpec.builder("empty").build()))
+          .isInstanceOfSatisfying(BitsException.class, e -> {
+            assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG);
+            assertThat(e.getMessage()).contains("at least one file");
+          });
+    }
+    synchronized (this) {
+      assertThat(requests).hasSize(1); // Identify only: no CreateJob without RemoteUrl and LocalFile
+    }
+  }
+
+  @Test
   void implicitCredentialsTravelAsNullUserAndPassword() {
     reply(200, IDENTIFY);
     reply(200, output("CreateJob", "<p:JobId>{6F0F4B7A-1111-2222-3333-444455556666}</p:JobId>"
