@@ -42,6 +42,12 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p>HTTPS prefixes: the controller binds no certificate. Bind one to the prefix's port before
+ * {@link #start(TransferPlan)} ({@link CompactServer#setSslCertificate(int, TlsIdentity)}, or by
+ * thumbprint on a remote server): a binding belongs to the port and serves every group on it, so
+ * a transfer neither creates nor removes it ({@code bits transfer --ssl-cert-hash} binds one to a
+ * port that had none for its transfer and removes it afterwards).
+ *
  * <p>The server and clients may be local, remote or fakes: the controller only uses their
  * interfaces. Thread-safety: safe for use from any thread; transfers run concurrently.
  */
