@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
  *
  * <pre>{@code
  * Transfer t = controller.start(plan);
- * TransferReport r = t.result().toCompletableFuture().get(1, TimeUnit.HOURS);
+ * TransferReport r = t.result().toCompletableFuture().orTimeout(1, TimeUnit.HOURS).join();
  * }</pre>
  *
  * <p>Thread-safety: safe for use from any thread.

@@ -16,7 +16,8 @@ import java.util.Set;
  * anonymously.
  *
  * <pre>{@code
- * group.setAuthentication(AuthScheme.BASIC, true);
+ * UrlGroup group = server.createUrlGroup(UrlPrefix.parse("https://+:8443/Images"));
+ * group.setAuthentication(AuthScheme.BASIC, true); // Basic over TLS; plain http refuses it
  * group.setBandwidthLimit(10_000_000);
  * HostedFile f = group.host("image.vhd", source, AccessPolicy.parse("D:(A;;GR;;;AU)"));
  * ...

@@ -65,7 +65,9 @@ import org.jspecify.annotations.Nullable;
  * PARTIAL_COMPLETE} when some files were not complete); {@code cancel()} deletes the temporary
  * files. No HTTP is involved: URLs resolve to sources registered with {@link #serve(URI, Path)} or
  * hosted by the {@link FakeCompactServer} given to the builder (whose group authentication and
- * URL {@link AccessPolicy} are then checked: no matching credentials → HTTP 401, denied → 403).
+ * URL {@link AccessPolicy} are then checked as {@code NettyCompactServer} checks them: no
+ * matching credentials for a group with authentication → HTTP 401, denied by the policy → 403, also
+ * for an anonymous client of a group without authentication).
  *
  * <p>As BITS (and the portable client), the fake cancels a job that has had no activity — progress,
  * or a change by the application — for the {@linkplain Builder#jobInactivityTimeout job inactivity
@@ -1075,7 +1077,8 @@ public final class FakeBitsClient implements BitsClient {
           principal = Principal.user(user.get(), Set.of(), false);
         }
         if (!hosted.access().allowsDownload(principal)) {
-          fatal(JobError.of(Hresult.httpError(principal.authenticated() ? 403 : 401), ErrorContext.REMOTE_FILE, f.url, f.local));
+          // as NettyCompactServer: 403 — a group without schemes has no challenge to send
+          fatal(JobError.of(Hresult.httpError(403), ErrorContext.REMOTE_FILE, f.url, f.local));
           return Optional.empty();
         }
       }

@@ -335,7 +335,7 @@ class FakeBitsClientTest {
     tick();
     assertThat(ok.state()).isEqualTo(JobState.TRANSFERRED);
     assertThat(denied.state()).isEqualTo(JobState.ERROR);
-    assertThat(denied.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(401));
+    assertThat(denied.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(403)); // as the Netty server
     assertThat(g.stats().requests()).isEqualTo(1);
     assertThat(g.stats().bytesSent()).isEqualTo(1000);
 
