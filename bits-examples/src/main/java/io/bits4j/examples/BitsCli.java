@@ -101,7 +101,31 @@ public final class BitsCli {
         commandLine.getErr().println("bits: " + e.getMessage());
         return EXIT_USAGE;
       }
-      throw e;
+      Throwable t = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+      String file = t instanceof java.nio.file.FileSystemException f ? f.getFile() : null;
+      if (t instanceof java.nio.file.NoSuchFileException) {
+        commandLine.getErr().println("bits: no such file or directory: " + file);
+        return EXIT_USAGE;
+      }
+      if (t instanceof java.nio.file.AccessDeniedException) {
+        commandLine.getErr().println("bits: permission denied: " + file);
+        return EXIT_USAGE;
+      }
+      if (t instanceof java.nio.file.NotDirectoryException) {
+        commandLine.getErr().println("bits: not a directory: " + file);
+        return EXIT_USAGE;
+      }
+      if (t instanceof java.nio.file.FileAlreadyExistsException) {
+        commandLine.getErr().println("bits: already exists (a file where a directory is needed?): " + file);
+        return EXIT_USAGE;
+      }
+      // anything else: one line naming it, the stack trace only when asked for
+      commandLine.getErr().println("bits: " + t.getClass().getSimpleName()
+          + (t.getMessage() == null ? "" : ": " + t.getMessage()) + " (BITS_DEBUG=1 prints the stack trace)");
+      if ("1".equals(System.getenv("BITS_DEBUG"))) {
+        t.printStackTrace(commandLine.getErr());
+      }
+      return EXIT_REFUSED;
     });
     return cl.execute(args);
   }

@@ -107,8 +107,7 @@ final class CheckCommand implements Callable<Integer> {
     try {
       run(http);
     } catch (IOException e) {
-      add(Verdict.FAIL, "connection", describe(e) + ": BITS retries such errors as transient until its"
-          + " no-progress timeout");
+      add(Verdict.FAIL, "connection", connectionFailure(e, target));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       add(Verdict.FAIL, "connection", "interrupted");
@@ -299,6 +298,29 @@ final class CheckCommand implements Callable<Integer> {
     }
     return " (the server asks for " + String.join(", ", schemes) + "; bits check sends Basic only, bits get speaks"
         + " Digest too)";
+  }
+
+  /** What a failed connection means to BITS, with the BITS error it gives and what to do. */
+  static String connectionFailure(IOException e, URI at) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLHandshakeException) {
+        boolean untrusted = String.valueOf(t.getMessage()).contains("PKIX")
+            || t.getCause() instanceof java.security.cert.CertificateException;
+        return (untrusted ? "the server's TLS certificate is not trusted" : "TLS handshake failed: " + t.getMessage())
+            + ": BITS fails at once with ERROR_WINHTTP_SECURE_FAILURE (0x80072F8F)"
+            + (untrusted ? "; if the certificate is yours, give its CA or itself with --trust PEM" : "");
+      }
+    }
+    String where = at.getHost() + ":" + (at.getPort() > 0 ? at.getPort() : "https".equalsIgnoreCase(at.getScheme()) ? 443 : 80);
+    if (e instanceof java.net.ConnectException) {
+      return "cannot connect to " + where + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")
+          + ": BITS retries as transient (BG_E_CONNECT_FAILURE) until its no-progress timeout";
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "no answer from " + where + " within " + TIMEOUT.toSeconds() + " s: BITS retries as transient"
+          + " (ERROR_WINHTTP_TIMEOUT) until its no-progress timeout";
+    }
+    return describe(e) + ": BITS retries such errors as transient until its no-progress timeout";
   }
 
   private static String describe(IOException e) {

@@ -7,6 +7,7 @@ import io.bits4j.HostedFile;
 import io.bits4j.TlsIdentity;
 import io.bits4j.UrlGroup;
 import io.bits4j.UrlPrefix;
+import io.bits4j.UserStore;
 import io.bits4j.server.netty.NettyCompactServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -140,11 +141,28 @@ final class ServeCommand implements Callable<Integer> {
     if (tlsCert == null && groups.stream().anyMatch(g -> g.prefix().isSecure())) {
       throw new IllegalArgumentException("https groups need --tls-cert and --tls-key");
     }
+    if (schemes.contains(AuthScheme.BASIC) && !allowBasicOverHttp) {
+      groups.stream().map(GroupArg::prefix).filter(p -> !p.isSecure()).findFirst().ifPresent(p -> {
+        throw new IllegalArgumentException("--auth basic on the plain http group " + p
+            + " sends passwords readable: use an https group, or --allow-basic-over-http");
+      });
+    }
+    if (schemes.contains(AuthScheme.CLIENT_CERTIFICATE) && clientCa == null) {
+      throw new IllegalArgumentException("--auth client-cert needs --client-ca PEM: the CA certificates client"
+          + " certificates must chain to");
+    }
     NettyCompactServer.Builder b = NettyCompactServer.builder()
         .digestRealm(digestRealm)
         .allowBasicOverHttp(allowBasicOverHttp);
     if (users != null) {
-      b.users(UsersCommand.existing(users));
+      UserStore store = UsersCommand.existing(users);
+      if (schemes.contains(AuthScheme.DIGEST)
+          && store.users().stream().noneMatch(u -> u.digestRealms().contains(digestRealm))) {
+        spec.commandLine().getErr().println("bits serve: warning: no user in " + users + " can log in with Digest"
+            + " in realm '" + digestRealm + "' (a Digest key is made per realm when the password is set): 'bits users"
+            + " add NAME --digest-realm " + digestRealm + " --users " + users + "'");
+      }
+      b.users(store);
     }
     if (clientCa != null) {
       b.clientCertificateAuthorities(TlsIdentity.readCertificates(clientCa));

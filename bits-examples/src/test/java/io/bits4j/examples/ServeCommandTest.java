@@ -93,6 +93,37 @@ class ServeCommandTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--users");
     assertThatThrownBy(() -> parse("--group", "http://127.0.0.1:1/G", "--auth", "ntlm", "--users", "/tmp/x").start(new PrintWriter(new StringWriter())))
         .isInstanceOf(IllegalArgumentException.class);
+    // the flags to give, not the Java builder methods behind them
+    assertThatThrownBy(() -> parse("--group", "http://127.0.0.1:1/G", "--auth", "basic", "--users", "/tmp/x")
+        .start(new PrintWriter(new StringWriter())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--allow-basic-over-http")
+        .hasMessageNotContaining("Builder");
+    assertThatThrownBy(() -> parse("--group", "http://127.0.0.1:1/G", "--auth", "client-cert")
+        .start(new PrintWriter(new StringWriter())))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--client-ca PEM")
+        .hasMessageNotContaining("Builder");
+  }
+
+  @Test
+  void digestWithNobodyWhoCanUseItWarns() throws Exception {
+    Path users = dir.resolve("users.txt");
+    UserStore.file(users).addUser("alice", "pw".toCharArray(), Set.of(), Set.of()); // no Digest realm
+    StringWriter err = new StringWriter();
+    ServeCommand cmd = new ServeCommand();
+    CommandLine cl = new CommandLine(cmd);
+    cl.setErr(new PrintWriter(err, true));
+    cl.parseArgs("--group", "http://127.0.0.1:" + freePort() + "/G", "--users", users.toString(), "--auth", "digest");
+    cmd.start(new PrintWriter(new StringWriter(), true)).close();
+    assertThat(err.toString()).contains("warning: no user in " + users).contains("realm 'bits4j'")
+        .contains("--digest-realm bits4j");
+    UserStore.file(users).addUser("bob", "pw".toCharArray(), Set.of(), Set.of("bits4j"));
+    StringWriter err2 = new StringWriter();
+    ServeCommand ok = new ServeCommand();
+    CommandLine cl2 = new CommandLine(ok);
+    cl2.setErr(new PrintWriter(err2, true));
+    cl2.parseArgs("--group", "http://127.0.0.1:" + freePort() + "/G", "--users", users.toString(), "--auth", "digest");
+    ok.start(new PrintWriter(new StringWriter(), true)).close();
+    assertThat(err2.toString()).isEmpty();
   }
 
   @Test

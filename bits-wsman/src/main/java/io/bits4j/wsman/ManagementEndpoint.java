@@ -152,7 +152,7 @@ public final class ManagementEndpoint implements AutoCloseable {
           .option(ChannelOption.SO_BACKLOG, 128)
           .childHandler(pipeline)
           .bind(b.address).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the bind's BindException unchecked-style
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       workers.shutdownNow();
       throw new IllegalStateException("cannot listen on " + b.address + ": " + e.getMessage(), e);

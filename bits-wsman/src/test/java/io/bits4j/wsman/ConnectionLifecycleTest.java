@@ -1,6 +1,7 @@
 package io.bits4j.wsman;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bits4j.BitsException;
 import io.bits4j.CompactServer;
@@ -111,6 +112,16 @@ class ConnectionLifecycleTest {
       assertThat(failure).isInstanceOfSatisfying(BitsException.class,
           e -> assertThat(e.hresult()).isIn(WsmanClient.CANNOT_CONNECT, WsmanClient.CONNECTION_ERROR));
     }
+  }
+
+  @Test
+  void aPortInUseIsAClearError() {
+    InetSocketAddress taken = endpoint.address();
+    assertThatThrownBy(() -> ManagementEndpoint.builder().compactServer(fake).users(UserStore.inMemory())
+        .allowPlainHttp(true).bind(taken).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("cannot listen on " + taken)
+        .hasMessageContaining("in use");
   }
 
   @Test
