@@ -227,15 +227,29 @@ final class GetCommand implements Callable<Integer> {
   static final class UrlConverter implements CommandLine.ITypeConverter<URI> {
     @Override
     public URI convert(String text) {
+      if (!text.contains("://")) {
+        throw new CommandLine.TypeConversionException("'" + text + "' is not an http or https URL: write it with its"
+            + " scheme, e.g. http://" + text);
+      }
       URI u;
       try {
         u = new URI(text);
       } catch (URISyntaxException e) {
-        u = null;
+        // spaces and other characters a URL cannot hold as they are: say which, and where
+        throw new CommandLine.TypeConversionException("'" + text + "' is not a valid URL: " + e.getReason()
+            + " at index " + e.getIndex() + " (percent-encode it, e.g. a space as %20)");
       }
-      if (u == null || u.getScheme() == null || u.getHost() == null) {
+      if (u.getScheme() == null) {
         throw new CommandLine.TypeConversionException("'" + text + "' is not an http or https URL: write it with its"
             + " scheme, e.g. http://" + text);
+      }
+      String scheme = u.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new CommandLine.TypeConversionException("'" + text + "' is a " + u.getScheme()
+            + " URL: BITS downloads http and https URLs only");
+      }
+      if (u.getHost() == null) {
+        throw new CommandLine.TypeConversionException("'" + text + "' has no host name");
       }
       return u;
     }

@@ -1,6 +1,7 @@
 package io.bits4j.examples;
 
 import io.bits4j.AuthScheme;
+import io.bits4j.BitsException;
 import io.bits4j.CompactServer;
 import io.bits4j.Controller;
 import io.bits4j.Credentials;
@@ -198,6 +199,11 @@ final class TransferCommand implements Callable<Integer> {
       clientSession.identify();
       CompactServer server = serverSession.compactServer();
       boolean bound = false;
+      if (thumbprint == null && prefix.isSecure() && noCertificate(server, prefix.port())) {
+        // the jobs could never connect: each would wait in TRANSIENT_ERROR until its no-progress timeout
+        throw new IllegalArgumentException("no TLS certificate is bound to port " + prefix.port()
+            + " on the server node: give --ssl-cert-hash SHA1 (a certificate in the node's --cert-store)");
+      }
       if (thumbprint != null) {
         bound = server.sslCertificate(prefix.port()).isEmpty();
         server.setSslCertificate(prefix.port(), certStoreName, thumbprint);
@@ -280,6 +286,15 @@ final class TransferCommand implements Callable<Integer> {
   }
 
   /** 0 when every target completed, 3 when a job failed, 1 otherwise. */
+  /** True when the server says no certificate is bound to the port (false when it cannot say). */
+  private static boolean noCertificate(CompactServer server, int port) {
+    try {
+      return server.sslCertificate(port).isEmpty();
+    } catch (BitsException e) {
+      return false; // a target that cannot report its bindings: let the transfer show what happens
+    }
+  }
+
   static int exitCode(TransferReport report) {
     if (report.isSuccess()) {
       return 0;

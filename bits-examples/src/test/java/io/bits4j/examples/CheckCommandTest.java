@@ -340,6 +340,13 @@ class CheckCommandTest {
     assertThat(bits("check", "example.com/f")).isEqualTo(2);
     assertThat(err.toString()).contains("write it with its scheme");
     err.getBuffer().setLength(0);
+    assertThat(bits("check", "http://127.0.0.1:1/a b")).isEqualTo(2);
+    assertThat(err.toString()).contains("not a valid URL: Illegal character in path at index 20")
+        .contains("%20").doesNotContain("http://http://");
+    err.getBuffer().setLength(0);
+    assertThat(bits("check", "file:///etc/passwd")).isEqualTo(2);
+    assertThat(err.toString()).contains("is a file URL: BITS downloads http and https URLs only");
+    err.getBuffer().setLength(0);
     assertThat(bits("check", "http://127.0.0.1:1/f", "--user", "bob")).isEqualTo(2);
     assertThat(err.toString()).startsWith("bits: ").contains("--password-env").hasLineCount(1);
     err.getBuffer().setLength(0);

@@ -135,6 +135,18 @@ class TransferCommandTest {
   }
 
   @Test
+  void anHttpsGroupOnAPortWithoutCertificateIsRefusedUpFront() throws Exception {
+    Path source = Files.write(serve.resolve("nocert.bin"), randomBytes(1000));
+    int port = DemoCommand.freePort();
+    int code = transfer("--password-env", "BITS_TEST_PASSWORD", "--pin", fingerprint,
+        "--group", "https://127.0.0.1:" + port + "/Secure", "--source", source.toString(),
+        "--dest", downloads.resolve("nocert.bin").toString());
+    assertThat(code).as(out + "\n" + err).isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("no TLS certificate is bound to port " + port).contains("--ssl-cert-hash");
+    assertThat(out.toString()).doesNotContain("transfer:"); // nothing was started
+  }
+
+  @Test
   void aJobThatFailsExitsWith3() throws Exception {
     // Digest is enabled on the group but the admin has no Digest realm: every request gets 401.
     Path source = Files.write(serve.resolve("a.bin"), randomBytes(1000));
