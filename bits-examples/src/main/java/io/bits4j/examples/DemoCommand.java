@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.math.BigInteger;
@@ -72,6 +73,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep the temporary directory (file, download, client state) and print its path.")
   boolean keep;
 
+  /** Set by the Ctrl-C hook: the demo stops what it is doing and cleans up. */
+  private volatile boolean stopping;
+
   @Option(names = "--progress", paramLabel = "MODE", description = "bar, lines or none (default: bar on a terminal, lines otherwise).")
   @Nullable String progressMode;
 
@@ -110,6 +114,7 @@ final class DemoCommand implements Callable<Integer> {
     // main thread has closed the nodes and removed the temporary directory.
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
+      stopping = true; // the file being generated stops at its next MiB
       try {
         finished.await(20, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -126,7 +131,8 @@ final class DemoCommand implements Callable<Integer> {
         err.println("bits demo: interrupted");
         code = BitsCli.EXIT_REFUSED;
       } catch (Exception e) {
-        err.println("bits demo: FAILED: " + e);
+        // during Ctrl-C the JVM refuses new shutdown hooks and the like: that is the interruption
+        err.println(stopping ? "bits demo: interrupted" : "bits demo: FAILED: " + e);
         code = BitsCli.EXIT_REFUSED;
       } finally {
         if (keep) {
@@ -159,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
     Path source = serveRoot.resolve("demo.bin");
     Path dest = downloadRoot.resolve("demo.bin");
     long size = (long) sizeMib << 20;
-    String sourceSha = generate(source, size);
+    String sourceSha = generate(source, size, () -> stopping);
     out.println("bits demo: generated " + TransferCommand.mib(size) + " at " + source);
 
     TlsIdentity identity = SelfSigned.create("localhost", List.of("localhost"),
@@ -227,11 +233,19 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Writes {@code size} random bytes (really written, not sparse) and returns their SHA-256. */
   static String generate(Path file, long size) throws IOException {
+    return generate(file, size, () -> false);
+  }
+
+  /** As {@link #generate(Path, long)}, stopping with an {@link InterruptedIOException} once {@code stop} says so. */
+  static String generate(Path file, long size, java.util.function.BooleanSupplier stop) throws IOException {
     MessageDigest sha = sha256();
     SplittableRandom random = new SplittableRandom();
     byte[] buf = new byte[1 << 20];
     try (OutputStream os = Files.newOutputStream(file)) {
       for (long left = size; left > 0; ) {
+        if (stop.getAsBoolean()) {
+          throw new InterruptedIOException("interrupted while generating " + file);
+        }
         int n = (int) Math.min(buf.length, left);
         for (int i = 0; i < n; i += 8) {
           long v = random.nextLong();

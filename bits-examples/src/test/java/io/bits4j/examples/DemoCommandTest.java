@@ -1,6 +1,7 @@
 package io.bits4j.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -53,6 +54,16 @@ class DemoCommandTest {
     } finally {
       DemoCommand.deleteTree(tmp);
     }
+  }
+
+  @Test
+  void generatingStopsAtTheNextMibOnceAskedTo(@TempDir Path dir) {
+    Path f = dir.resolve("big");
+    java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+    // Ctrl-C during a 16 GiB demo: the hook asks, the generation stops within a MiB
+    assertThatThrownBy(() -> DemoCommand.generate(f, 16L << 30, () -> checks.incrementAndGet() > 3))
+        .isInstanceOf(java.io.InterruptedIOException.class).hasMessageContaining("interrupted");
+    assertThat(f.toFile().length()).isEqualTo(3L << 20);
   }
 
   @Test
