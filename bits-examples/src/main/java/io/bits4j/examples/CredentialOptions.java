@@ -49,6 +49,9 @@ final class CredentialOptions {
     if (password == null) {
       throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
     }
+    if (password.isEmpty()) {
+      throw new IllegalArgumentException("environment variable " + passwordEnv + " is empty: no password to send");
+    }
     return password;
   }
 

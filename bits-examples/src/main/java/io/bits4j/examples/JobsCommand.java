@@ -1,5 +1,6 @@
 package io.bits4j.examples;
 
+import io.bits4j.BitsException;
 import io.bits4j.ClientJob;
 import io.bits4j.CompleteStatus;
 import io.bits4j.Hresult;
@@ -24,6 +25,11 @@ final class JobsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (!java.nio.file.Files.exists(client.stateDirectory())) {
+      // listing creates nothing: a mistyped --state-dir says so instead of becoming a new, empty one
+      out.println("no jobs: " + client.stateDirectory() + " does not exist");
+      return 0;
+    }
     try (PortableBitsClient bits = client.open(false)) {
       List<ClientJob> jobs = bits.jobs();
       // The progress column is as wide as its widest entry, so that the names line up.
@@ -56,6 +62,10 @@ final class JobsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       JobId id = JobId.parse(jobId);
+      if (!java.nio.file.Files.exists(client.stateDirectory())) {
+        throw new BitsException(Hresult.BG_E_NOT_FOUND, "no job " + id + ": the state directory "
+            + client.stateDirectory() + " does not exist (see --state-dir)");
+      }
       try (PortableBitsClient bits = client.open(false)) {
         ClientJob job = bits.job(id);
         spec.commandLine().getOut().println(id + ": " + act(job));

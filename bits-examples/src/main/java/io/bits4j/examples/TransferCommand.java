@@ -131,7 +131,8 @@ final class TransferCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     String pw = System.getenv(passwordEnv);
     if (pw == null || pw.isEmpty()) {
-      throw new IllegalArgumentException("environment variable " + passwordEnv + " (--password-env) is not set");
+      throw new IllegalArgumentException("environment variable " + passwordEnv + " (--password-env) is "
+          + (pw == null ? "not set" : "empty"));
     }
     char[] password = pw.toCharArray();
     try {

@@ -69,6 +69,10 @@ final class UsersCommand {
 
     @Override
     public Integer call() throws IOException {
+      Path dir = parent.usersFile.toAbsolutePath().getParent();
+      if (dir != null && !Files.isDirectory(dir)) {
+        throw new IllegalArgumentException("the users file's directory " + dir + " does not exist: create it first");
+      }
       char[] password = readPassword(spec);
       try {
         Set<String> g = new LinkedHashSet<>(groups);
@@ -93,7 +97,7 @@ final class UsersCommand {
     @Override
     public Integer call() {
       var out = spec.commandLine().getOut();
-      for (UserStore.UserInfo u : parent.store().users()) {
+      for (UserStore.UserInfo u : existing(parent.usersFile).users()) {
         out.printf("%-20s %-46s groups=%s digest-realms=%s%n", u.name(), u.sid(),
             String.join(",", u.groups()), String.join(",", u.digestRealms()));
       }
@@ -112,7 +116,7 @@ final class UsersCommand {
 
     @Override
     public Integer call() {
-      if (!parent.store().removeUser(name)) {
+      if (!existing(parent.usersFile).removeUser(name)) {
         spec.commandLine().getErr().println("bits: no user " + name);
         return 1;
       }

@@ -108,6 +108,18 @@ class GetCommandTest {
   }
 
   @Test
+  void jobCommandsOnAMistypedStateDirectoryCreateNothing() {
+    Path typo = dir.resolve("typo").resolve("state");
+    assertThat(bits("jobs", "--state-dir", typo.toString())).isZero();
+    assertThat(out.toString()).contains("no jobs: " + typo + " does not exist");
+    assertThat(bits("cancel", "{6F0F4B7A-1111-2222-3333-444455556666}", "--state-dir", typo.toString()))
+        .isEqualTo(BitsCli.EXIT_REFUSED);
+    assertThat(err.toString()).contains("BG_E_NOT_FOUND");
+    assertThat(err.toString()).contains("state directory " + typo + " does not exist");
+    assertThat(typo.getParent()).doesNotExist();
+  }
+
+  @Test
   void usageErrorsExit2() {
     String state = dir.resolve("state").toString();
     assertThat(bits("get", url.toString(), dir.resolve("d").toString(), "--priority", "urgent", "--state-dir", state))

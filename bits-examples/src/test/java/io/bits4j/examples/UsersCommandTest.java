@@ -60,6 +60,21 @@ class UsersCommandTest {
   }
 
   @Test
+  void aMistypedPathIsAnErrorNotANewEmptyFile() {
+    Path typo = dir.resolve("no-such-dir").resolve("users.txt");
+    System.setIn(new ByteArrayInputStream("pw\n".getBytes(StandardCharsets.UTF_8)));
+    assertThat(bits("users", "add", "bob", "--users", typo.toString())).isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("directory " + typo.getParent() + " does not exist");
+    assertThat(typo.getParent()).doesNotExist();
+    err.getBuffer().setLength(0);
+    Path missing = dir.resolve("missing.txt");
+    assertThat(bits("users", "list", "--users", missing.toString())).isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(err.toString()).contains("users file " + missing + " does not exist");
+    assertThat(bits("users", "remove", "bob", "--users", missing.toString())).isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(missing).doesNotExist();
+  }
+
+  @Test
   void refusesStandardInputThatIsNotText() {
     Path users = dir.resolve("u");
     // The first bytes of the JDK's lib/modules, which a JVM started with standard input closed reads as stdin.
