@@ -39,10 +39,19 @@ public class BitsException extends RuntimeException {
 
   private static String format(int hresult, String message) {
     Objects.requireNonNull(message, "message");
-    return Hresult.hex(hresult)
-        + Hresult.name(hresult).map(n -> " " + n).orElse("")
-        + ": "
-        + message;
+    return prefix(hresult) + message;
+  }
+
+  /** What {@link #getMessage()} puts before the message given: the HRESULT and its name. */
+  static String prefix(int hresult) {
+    return Hresult.hex(hresult) + Hresult.name(hresult).map(n -> " " + n).orElse("") + ": ";
+  }
+
+  /** The message as given to the constructor, without the HRESULT in front. */
+  String detail() {
+    String m = String.valueOf(getMessage());
+    String p = prefix(hresult);
+    return m.startsWith(p) ? m.substring(p.length()) : m;
   }
 
   /** The HRESULT, e.g. {@link Hresult#BG_E_INVALID_STATE}. */

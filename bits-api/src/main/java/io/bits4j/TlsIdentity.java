@@ -86,7 +86,21 @@ public final class TlsIdentity {
    *     usable PEM or the key does not belong to the first certificate
    */
   public static TlsIdentity fromPem(Path certificateChain, Path privateKey) {
-    return fromPem(read(certificateChain), read(privateKey));
+    List<X509Certificate> chain = inFile(certificateChain, () -> parseCertificates(read(certificateChain)));
+    PrivateKey key = inFile(privateKey, () -> parseKey(read(privateKey)));
+    return new TlsIdentity(key, chain);
+  }
+
+  /** Runs a parse of {@code file}'s text, naming the file in its error. */
+  private static <T> T inFile(Path file, java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (BitsException e) {
+      if (e.detail().contains(file.toString())) {
+        throw e;
+      }
+      throw new BitsException(e.hresult(), e.context(), file + ": " + e.detail(), e);
+    }
   }
 
   /**
@@ -107,7 +121,7 @@ public final class TlsIdentity {
    *     usable PEM certificate
    */
   public static List<X509Certificate> readCertificates(Path pemFile) {
-    return parseCertificates(read(pemFile));
+    return inFile(pemFile, () -> parseCertificates(read(pemFile)));
   }
 
   private static List<X509Certificate> parseCertificates(String pem) {
@@ -244,6 +258,8 @@ public final class TlsIdentity {
       return Files.readString(p, StandardCharsets.US_ASCII);
     } catch (java.nio.file.NoSuchFileException e) {
       throw new BitsException(Hresult.E_FILE_NOT_FOUND, ErrorContext.NONE, "no such file: " + p, e);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new BitsException(Hresult.E_ACCESSDENIED, ErrorContext.NONE, "cannot read " + p + ": permission denied", e);
     } catch (IOException e) {
       throw new BitsException(Hresult.E_INVALIDARG, ErrorContext.NONE, "cannot read " + p + ": " + e.getMessage(), e);
     }

@@ -62,6 +62,12 @@ class TlsIdentityTest {
         .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_FILE_NOT_FOUND));
     assertThatThrownBy(() -> TlsIdentity.fromPem("no pem here", "nor here"))
         .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
+    // from files, the error names the file at fault (certificate and key given the wrong way round)
+    assertThatThrownBy(() -> TlsIdentity.fromPem(res("rsa-pkcs8.key"), res("rsa.crt")))
+        .isInstanceOf(BitsException.class)
+        .hasMessage("0x80070057 E_INVALIDARG: " + res("rsa-pkcs8.key") + ": no PEM certificate found");
+    assertThatThrownBy(() -> TlsIdentity.readCertificates(res("rsa-pkcs8.key")))
+        .hasMessageEndingWith(res("rsa-pkcs8.key") + ": no PEM certificate found");
   }
 
   /** Encrypted keys (password "x"), in both of OpenSSL's forms, are explained, not misreported. */
