@@ -322,6 +322,17 @@ final class TransferCommand implements Callable<Integer> {
       out.println(line);
     }
     out.println("  cleanup: " + (r.isClean() ? "clean" : "INCOMPLETE: " + String.join("; ", r.cleanupProblems())));
+    // what the nodes' HRESULTs usually mean here (a node does not say more, so that its replies
+    // never show its file system)
+    String problems = r.targets().stream().map(t -> t.problem().orElse("") + " " + t.error().map(Object::toString)
+        .orElse("")).collect(java.util.stream.Collectors.joining(" "));
+    if (problems.contains("E_ACCESSDENIED")) {
+      out.println("  hint: a node publishes only files under its --serve-root, downloads only into its"
+          + " --download-root, and may lack the privilege to open a port below 1024");
+    }
+    if (problems.contains("ERROR_ALREADY_EXISTS") && r.url().isEmpty()) {
+      out.println("  hint: the group's port may be in use by another program on the server node");
+    }
     out.flush();
   }
 

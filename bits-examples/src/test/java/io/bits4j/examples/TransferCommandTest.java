@@ -167,7 +167,7 @@ class TransferCommandTest {
         "--dest", downloads.resolve("s.bin").toString());
     assertThat(code).as(out + "\n" + err).isEqualTo(BitsCli.EXIT_REFUSED);
     assertThat(out.toString()).contains("FAILED").contains("(never published)").contains("E_ACCESSDENIED")
-        .contains("cleanup: clean");
+        .contains("cleanup: clean").contains("hint: a node publishes only files under its --serve-root");
   }
 
   @Test
