@@ -69,6 +69,12 @@ public interface BitsClient extends AutoCloseable {
    * client, whose jobs stay in the BITS service) they throw {@link IllegalStateException}, like
    * the client. {@link ClientJob#id()} always answers; {@link #capabilities()} describes the
    * implementation and answers on local clients.
+   *
+   * <p>A stage from {@link ClientJob#outcome()} that has not completed fails rather than wait for
+   * a settling this client will no longer see: with {@link BitsException} {@link
+   * Hresult#E_CANCELLED} (the portable, remote and fake clients; also a stage asked for after
+   * close) or {@link IllegalStateException} (the Windows client). The job itself goes on.
+   * Concurrent calls all return once the client is closed.
    */
   @Override
   void close();

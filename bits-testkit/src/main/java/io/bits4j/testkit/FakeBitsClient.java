@@ -286,10 +286,27 @@ public final class FakeBitsClient implements BitsClient {
    */
   @Override
   public void close() {
+    List<FakeJob> all;
     synchronized (lock) {
       closed = true;
       cancelInactivityTask();
+      all = List.copyOf(jobs.values());
     }
+    // as the portable client: an outcome() still waiting fails with E_CANCELLED rather than never
+    // completing (the job itself is not cancelled)
+    for (FakeJob j : all) {
+      List<CompletableFuture<JobState>> waiting;
+      synchronized (j.jobLock) {
+        waiting = new ArrayList<>(j.outcomes);
+        j.outcomes.clear();
+      }
+      BitsException e = closedBeforeSettling(j);
+      waiting.forEach(f -> f.completeExceptionally(e));
+    }
+  }
+
+  private static BitsException closedBeforeSettling(FakeJob j) {
+    return new BitsException(Hresult.E_CANCELLED, "the client was closed before job " + j.id() + " settled");
   }
 
   @Override
@@ -925,6 +942,9 @@ public final class FakeBitsClient implements BitsClient {
       synchronized (jobLock) {
         if (state.isSettled()) {
           return CompletableFuture.completedFuture(state);
+        }
+        if (isClosed()) {
+          return CompletableFuture.failedFuture(closedBeforeSettling(this));
         }
         CompletableFuture<JobState> f = new CompletableFuture<>();
         outcomes.add(f);

@@ -146,6 +146,17 @@ class FakeBitsClientTest {
   }
 
   @Test
+  void closeFailsWaitingOutcomesWithECancelled() {
+    ClientJob j = client.createJob(JobSpec.builder("j").addFile(URL, tmp.resolve("d.bin")).build()); // SUSPENDED
+    CompletableFuture<JobState> waiting = j.outcome().toCompletableFuture();
+    client.close();
+    assertThat(waiting).isCompletedExceptionally();
+    assertThatThrownBy(waiting::join).hasCauseInstanceOf(BitsException.class)
+        .cause().satisfies(e -> assertThat(((BitsException) e).hresult()).isEqualTo(Hresult.E_CANCELLED));
+    assertThat(j.outcome().toCompletableFuture()).isCompletedExceptionally();
+  }
+
+  @Test
   void retryDelayBeyondTheNoProgressTimeoutMeansErrorAtOnce() {
     client.script(URL, FakeJobScript.of(connectionClosed()));
     ClientJob j = client.createJob(JobSpec.builder("j").addFile(URL, tmp.resolve("d.bin"))

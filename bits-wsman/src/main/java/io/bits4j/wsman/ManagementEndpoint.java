@@ -101,6 +101,7 @@ public final class ManagementEndpoint implements AutoCloseable {
   private final HttpPipeline pipeline;
   private final boolean tls;
   private volatile boolean closed;
+  private final Object closeLock = new Object();
 
   private ManagementEndpoint(Builder b) {
     if (b.server == null && b.client == null) {
@@ -196,15 +197,17 @@ public final class ManagementEndpoint implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    synchronized (closeLock) { // a concurrent second call returns once the first has finished
+      if (closed) {
+        return;
+      }
+      closed = true;
+      channel.close().syncUninterruptibly();
+      pipeline.closeConnections(2_000); // clients with calls in flight learn at once, not at their timeout
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      workers.shutdownNow();
+      service.close();
     }
-    closed = true;
-    channel.close().syncUninterruptibly();
-    pipeline.closeConnections(2_000); // clients with calls in flight learn at once, not at their timeout
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    workers.shutdownNow();
-    service.close();
   }
 
   /** Configures and starts a {@link ManagementEndpoint}. Not thread-safe. */

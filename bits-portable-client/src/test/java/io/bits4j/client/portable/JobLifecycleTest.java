@@ -61,6 +61,33 @@ class JobLifecycleTest {
   }
 
   @Test
+  void closeFailsWaitingOutcomesInsteadOfLeavingThemForever() throws Exception {
+    ClientJob job = client.createJob(JobSpec.builder("waits").addFile(server.uri("/f"), tmp.resolve("w.bin")).build());
+    java.util.concurrent.CompletableFuture<JobState> waiting = job.outcome().toCompletableFuture();
+    client.close();
+    assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(BitsException.class).cause()
+        .satisfies(e -> assertThat(((BitsException) e).hresult()).isEqualTo(Hresult.E_CANCELLED))
+        .hasMessageContaining("persists");
+    assertThat(job.outcome().toCompletableFuture()).isCompletedExceptionally(); // asked after close: at once
+    assertThat(job.state()).isEqualTo(JobState.SUSPENDED); // the job itself goes on
+  }
+
+  @Test
+  void everyConcurrentCloseReturnsOnlyOnceTheStateDirectoryIsFree() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      client.createJob(JobSpec.builder("r" + round).addFile(server.uri("/f"), tmp.resolve("r" + round)).build());
+      PortableBitsClient c = client;
+      Thread other = new Thread(c::close);
+      other.start();
+      c.close();
+      // whichever call returned, the directory is released: a new client may take it at once
+      client = PortableBitsClient.builder().stateDirectory(tmp.resolve("state")).build();
+      other.join(10_000);
+    }
+  }
+
+  @Test
   void downloadsCompletesAndVanishes() throws Exception {
     Path dest = tmp.resolve("out.bin");
     ClientJob job = client.createJob(JobSpec.builder("one").addFile(server.uri("/f"), dest).build());

@@ -534,8 +534,8 @@ public final class RemoteClientJob implements ClientJob {
         "the WS-Man session (or the RemoteBitsClient) was closed before job " + id + " settled");
     for (CompletableFuture<JobState> f : pending) {
       f.completeExceptionally(closed);
+      pending.remove(f);
     }
-    pending.clear();
   }
 
   private void ensurePolling() {
@@ -582,17 +582,19 @@ public final class RemoteClientJob implements ClientJob {
     Snapshot before = baseline;
     if (now.isEmpty()) {
       JobState end = finalState != null ? finalState : JobState.CANCELLED;
-      for (CompletableFuture<JobState> f : pending) {
-        f.complete(end);
-      }
-      pending.clear();
+      settlePending(end);
       if (before != null && !before.state().isFinal()) {
         notifyModified();
       }
-      synchronized (this) {
-        polling = false;
+      while (true) {
+        synchronized (this) { // outcome() adds, then ensurePolling() looks at polling under this lock
+          if (pending.isEmpty()) {
+            polling = false;
+            return;
+          }
+        }
+        settlePending(end); // a stage asked for while this poll ran
       }
-      return;
     }
     Snapshot s = now.get();
     baseline = s;
@@ -618,13 +620,21 @@ public final class RemoteClientJob implements ClientJob {
       }
     }
     if (s.state().isSettled()) {
-      for (CompletableFuture<JobState> f : pending) {
-        f.complete(s.state());
-      }
-      pending.clear();
+      settlePending(s.state()); // a stage added meanwhile stays pending: the next poll settles it
     }
     if (scheduled) {
       reschedule();
+    }
+  }
+
+  /**
+   * Completes and removes the pending outcomes one by one: clearing the list afterwards would drop
+   * a stage that {@link #outcome()} added while they were being completed.
+   */
+  private void settlePending(JobState state) {
+    for (CompletableFuture<JobState> f : pending) {
+      f.complete(state);
+      pending.remove(f);
     }
   }
 

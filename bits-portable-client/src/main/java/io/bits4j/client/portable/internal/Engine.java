@@ -102,6 +102,8 @@ public final class Engine implements AutoCloseable {
   private final AtomicBoolean dispatchPending = new AtomicBoolean();
   private long nextSeq;
   private boolean closed;
+  /** Counted down when close() has finished: the threads stopped, the state directory released. */
+  private final java.util.concurrent.CountDownLatch closeFinished = new java.util.concurrent.CountDownLatch(1);
   /** After close: no state file is written any more (another process may own the directory). */
   private boolean storeClosed;
 
@@ -1170,41 +1172,88 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     List<Run> runs = new ArrayList<>();
+    boolean second;
     synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      cancelInactivityTask();
-      for (PortableJob j : jobs.values()) {
-        newEpoch(j); // a pending retry would only find the client closed
-        if (j.run != null) {
-          runs.add(j.run);
-          j.run.requestStop();
+      second = closed;
+      if (!second) {
+        closed = true;
+        cancelInactivityTask();
+        for (PortableJob j : jobs.values()) {
+          newEpoch(j); // a pending retry would only find the client closed
+          if (j.run != null) {
+            runs.add(j.run);
+            j.run.requestStop();
+          }
         }
       }
     }
-    for (Run r : runs) {
-      try {
-        r.done.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+    if (second) {
+      awaitClosed(); // not under the lock, which the first close() needs
+      return;
+    }
+    List<Runnable> orphans = new ArrayList<>();
+    try {
+      for (Run r : runs) {
+        try {
+          r.done.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
+      // let queued state writes finish (dispatch itself does nothing once closed)
+      dispatcher.shutdown();
+      awaitTermination(dispatcher);
+      List<PortableJob> all;
+      synchronized (lock) {
+        all = List.copyOf(jobs.values());
+      }
+      all.forEach(this::persist);
+      synchronized (lock) {
+        storeClosed = true;
+        for (PortableJob j : jobs.values()) {
+          if (!j.outcomes.isEmpty()) {
+            List<CompletableFuture<JobState>> fs = new ArrayList<>(j.outcomes);
+            j.outcomes.clear();
+            BitsException e = closedBeforeSettling(j);
+            orphans.add(() -> fs.forEach(f -> f.completeExceptionally(e)));
+          }
+        }
+      }
+      shutdownExecutors();
+      store.close();
+    } finally {
+      closeFinished.countDown();
     }
-    // let queued state writes finish (dispatch itself does nothing once closed)
-    dispatcher.shutdown();
-    awaitTermination(dispatcher);
-    List<PortableJob> all;
-    synchronized (lock) {
-      all = List.copyOf(jobs.values());
+    // a caller blocked on outcome() must not wait for a settling this client will never see; off
+    // this thread, so that dependent stages do not run inside close()
+    orphans.forEach(java.util.concurrent.ForkJoinPool.commonPool()::execute);
+  }
+
+  /**
+   * A second close() waits for the first to finish (close() promises the state directory released
+   * when it returns); not on the notification thread, whose end the first close() may be awaiting.
+   */
+  private void awaitClosed() {
+    if (Thread.currentThread() == notifierThread) {
+      return;
     }
-    all.forEach(this::persist);
-    synchronized (lock) {
-      storeClosed = true;
+    try {
+      closeFinished.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    shutdownExecutors();
-    store.close();
+  }
+
+  /** What a pending or later outcome() of an unsettled job gets once the client is closed. */
+  static BitsException closedBeforeSettling(PortableJob j) {
+    return new BitsException(Hresult.E_CANCELLED, "the client was closed before job " + j.id
+        + " settled; the job persists and goes on in the next client of its state directory");
+  }
+
+  /** True once close() has settled what it can (caller holds the lock): outcomes asked later fail at once. */
+  boolean storeClosedLocked() {
+    return storeClosed;
   }
 
   private void shutdownExecutors() {

@@ -318,6 +318,9 @@ public final class PortableJob implements ClientJob {
       if (state.isSettled()) {
         return CompletableFuture.completedFuture(state);
       }
+      if (engine.storeClosedLocked()) {
+        return CompletableFuture.failedFuture(Engine.closedBeforeSettling(this));
+      }
       CompletableFuture<JobState> f = new CompletableFuture<>();
       outcomes.add(f);
       return f;
