@@ -360,8 +360,12 @@ public final class ManagementEndpoint implements AutoCloseable {
      * Connections one client address may have open at once (default 25: above the {@linkplain
      * #perUserQuota per-user quota}, since each operation in progress holds a connection, and a
      * quarter of the default {@linkplain #maxConnections total}); more are closed at once, like
-     * connections beyond the total, so one peer cannot take every connection. An IPv6 client counts
-     * by its /64 network (loopback and link-local addresses one by one).
+     * connections beyond the total, so one peer cannot take every connection — unless one of the
+     * address's connections is idle between requests (kept alive after an answer, nothing of a next
+     * request read): that one is closed instead and the new one served, so that a client whose
+     * pool keeps the connections of closed sessions (the JDK 17 HTTP client does until garbage
+     * collection) is not locked out by them. An IPv6 client counts by its /64 network (loopback and
+     * link-local addresses one by one).
      */
     public Builder maxConnectionsPerAddress(int max) {
       if (max < 1) {

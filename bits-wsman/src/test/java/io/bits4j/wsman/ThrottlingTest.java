@@ -237,6 +237,48 @@ class ThrottlingTest {
     }
   }
 
+  @Test
+  void anIdleKeptAliveConnectionGivesWayToANewOneFromItsAddress() throws Exception {
+    try (ManagementEndpoint ep = plain(users(), new TestScheduler()).maxConnectionsPerAddress(2).build();
+        Socket a = connect(ep, ATTACKER); Socket b = connect(ep, ATTACKER)) {
+      // a answered one request and waits, kept alive (a closed session's pooled connection); b is
+      // connected but has sent nothing yet: it is not idle in that sense and must stay
+      a.setSoTimeout(15_000);
+      a.getOutputStream().write(HostileInputTest.http(ENUMERATE, GOOD));
+      assertThat(readResponse(a.getInputStream()).status()).isEqualTo(200);
+      assertThat(eventually(() -> ep.openConnections() == 2)).isTrue();
+      // a third connection from the address: served, and a is the one closed for it (bounded
+      // polling: the client can read the answer before the server has finished its bookkeeping)
+      assertThat(eventually(() -> {
+        try {
+          return post(ep, ATTACKER, GOOD).status() == 200;
+        } catch (IOException e) {
+          return false;
+        }
+      })).isTrue();
+      assertThat(a.getInputStream().read()).isEqualTo(-1);
+      b.setSoTimeout(15_000);
+      b.getOutputStream().write(HostileInputTest.http(ENUMERATE, GOOD, "Connection: close"));
+      assertThat(parse(readAll(b.getInputStream())).status()).isEqualTo(200);
+    }
+  }
+
+  /** Reads one response with a Content-Length body, leaving the connection open. */
+  static Reply readResponse(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      head.write(c);
+    }
+    Reply r = parse(head.toByteArray());
+    int length = Integer.parseInt(r.headers().getOrDefault("content-length", "0").strip());
+    in.readNBytes(length);
+    return r;
+  }
+
   static byte[] readAll(InputStream in) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     in.transferTo(out);

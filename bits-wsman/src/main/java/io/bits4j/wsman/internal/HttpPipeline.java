@@ -155,11 +155,40 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
       ctx.channel().attr(PEER).set(peer);
       int mine = perPeer.merge(peer, 1, Integer::sum);
       // beyond either cap: closed at once, before TLS or HTTP (the refused connection counts until it is closed)
-      if (connections.incrementAndGet() > maxConnections || mine > maxConnectionsPerPeer) {
-        ctx.close();
-        return;
+      int all = connections.incrementAndGet();
+      if (all > maxConnections || mine > maxConnectionsPerPeer) {
+        // at its own cap only: a connection of this peer that is idle between requests gives way
+        // (a client that kept connections of closed sessions in its pool — the JDK 17 HTTP client
+        // does until garbage collection — must not be locked out by them)
+        if (all > maxConnections || !closeAnIdleConnectionOf(peer, ctx.channel())) {
+          ctx.close();
+          return;
+        }
       }
       super.channelActive(ctx);
+    }
+
+    /**
+     * Closes one connection of {@code peer} that is between requests: it has answered at least one,
+     * holds no request in progress (nothing read of the next, nothing with the processor) and has
+     * nothing left to write. Event loop only (the endpoint has one: the other channels' handlers
+     * are read on their own thread).
+     */
+    private boolean closeAnIdleConnectionOf(String peer, Channel newcomer) {
+      for (Channel ch : open) {
+        if (ch == newcomer || !peer.equals(ch.attr(PEER).get()) || !ch.eventLoop().inEventLoop()) {
+          continue;
+        }
+        Handler h = ch.pipeline().get(Handler.class);
+        ReceiveTimeout r = ch.pipeline().get(ReceiveTimeout.class);
+        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        if (h != null && r != null && h.answered > 0 && !h.busy && r.timer == null
+            && (out == null || out.isEmpty())) {
+          ch.close();
+          return true;
+        }
+      }
+      return false;
     }
 
     @Override
@@ -244,6 +273,7 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
     private final Processor processor;
     private final ExecutorService workers;
     private boolean busy; // a request is with the processor (event loop only)
+    private int answered; // responses written whole on a kept-alive connection (event loop only)
     private volatile boolean draining; // pipelined too deep: answer the request in progress, then close
 
     Handler(Processor processor, ExecutorService workers) {
@@ -326,6 +356,7 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
       if (draining) {
         ch.close();
       } else {
+        answered++;
         ch.config().setAutoRead(true);
       }
     }
