@@ -103,20 +103,13 @@ public final class BitsCli {
       }
       Throwable t = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
       String file = t instanceof java.nio.file.FileSystemException f ? f.getFile() : null;
-      if (t instanceof java.nio.file.NoSuchFileException) {
-        commandLine.getErr().println("bits: no such file or directory: " + file);
-        return EXIT_USAGE;
-      }
-      if (t instanceof java.nio.file.AccessDeniedException) {
-        commandLine.getErr().println("bits: permission denied: " + file);
-        return EXIT_USAGE;
-      }
-      if (t instanceof java.nio.file.NotDirectoryException) {
-        commandLine.getErr().println("bits: not a directory: " + file);
-        return EXIT_USAGE;
-      }
-      if (t instanceof java.nio.file.FileAlreadyExistsException) {
-        commandLine.getErr().println("bits: already exists (a file where a directory is needed?): " + file);
+      String what = t instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+          : t instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : t instanceof java.nio.file.NotDirectoryException ? "not a directory"
+          : t instanceof java.nio.file.FileAlreadyExistsException ? "already exists (a file where a directory is needed?)"
+          : null;
+      if (what != null) { // the operator's path: a usage error
+        commandLine.getErr().println("bits: " + what + ": " + file);
         return EXIT_USAGE;
       }
       // anything else: one line naming it, the stack trace only when asked for

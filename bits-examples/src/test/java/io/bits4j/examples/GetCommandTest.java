@@ -120,6 +120,14 @@ class GetCommandTest {
   }
 
   @Test
+  void aFileWhereTheStateDirectoryShouldBeIsOneLineNotAStackTrace() throws Exception {
+    Path file = Files.write(dir.resolve("not-a-dir"), new byte[] {1});
+    assertThat(bits("jobs", "--state-dir", file.toString())).isEqualTo(BitsCli.EXIT_USAGE);
+    assertThat(err.toString()).startsWith("bits: ").contains(file.toString()).doesNotContain("\tat ")
+        .hasLineCount(1);
+  }
+
+  @Test
   void usageErrorsExit2() {
     String state = dir.resolve("state").toString();
     assertThat(bits("get", url.toString(), dir.resolve("d").toString(), "--priority", "urgent", "--state-dir", state))

@@ -106,6 +106,10 @@ public final class StateStore implements Closeable {
           e.addSuppressed(suppressed);
         }
       }
+      if (e instanceof java.nio.file.FileAlreadyExistsException && !Files.isDirectory(this.dir)) {
+        throw new BitsException(io.bits4j.Hresult.E_INVALIDARG, ErrorContext.LOCAL_FILE,
+            "the state directory " + this.dir + " is a file, not a directory", e);
+      }
       throw new BitsException(LocalErrors.hresult(e), ErrorContext.LOCAL_FILE,
           "cannot open state directory " + this.dir + ": " + e, e);
     }
