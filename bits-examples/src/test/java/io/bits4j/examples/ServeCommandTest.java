@@ -108,22 +108,23 @@ class ServeCommandTest {
   void digestWithNobodyWhoCanUseItWarns() throws Exception {
     Path users = dir.resolve("users.txt");
     UserStore.file(users).addUser("alice", "pw".toCharArray(), Set.of(), Set.of()); // no Digest realm
+    assertThat(startAndStop("--group", "http://127.0.0.1:" + freePort() + "/G", "--users", users.toString(),
+        "--auth", "digest"))
+        .contains("warning: no user in " + users).contains("realm 'bits4j'").contains("--digest-realm bits4j");
+    UserStore.file(users).addUser("bob", "pw".toCharArray(), Set.of(), Set.of("bits4j"));
+    assertThat(startAndStop("--group", "http://127.0.0.1:" + freePort() + "/G", "--users", users.toString(),
+        "--auth", "digest")).isEmpty();
+  }
+
+  /** Starts {@code bits serve} with these arguments, closes it, and returns what it wrote to stderr. */
+  private static String startAndStop(String... args) {
     StringWriter err = new StringWriter();
     ServeCommand cmd = new ServeCommand();
     CommandLine cl = new CommandLine(cmd);
     cl.setErr(new PrintWriter(err, true));
-    cl.parseArgs("--group", "http://127.0.0.1:" + freePort() + "/G", "--users", users.toString(), "--auth", "digest");
+    cl.parseArgs(args);
     cmd.start(new PrintWriter(new StringWriter(), true)).close();
-    assertThat(err.toString()).contains("warning: no user in " + users).contains("realm 'bits4j'")
-        .contains("--digest-realm bits4j");
-    UserStore.file(users).addUser("bob", "pw".toCharArray(), Set.of(), Set.of("bits4j"));
-    StringWriter err2 = new StringWriter();
-    ServeCommand ok = new ServeCommand();
-    CommandLine cl2 = new CommandLine(ok);
-    cl2.setErr(new PrintWriter(err2, true));
-    cl2.parseArgs("--group", "http://127.0.0.1:" + freePort() + "/G", "--users", users.toString(), "--auth", "digest");
-    ok.start(new PrintWriter(new StringWriter(), true)).close();
-    assertThat(err2.toString()).isEmpty();
+    return err.toString();
   }
 
   @Test
