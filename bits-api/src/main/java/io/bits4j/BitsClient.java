@@ -71,9 +71,9 @@ public interface BitsClient extends AutoCloseable {
    * implementation and answers on local clients.
    *
    * <p>A stage from {@link ClientJob#outcome()} that has not completed fails rather than wait for
-   * a settling this client will no longer see: with {@link BitsException} {@link
-   * Hresult#E_CANCELLED} (the portable, remote and fake clients; also a stage asked for after
-   * close) or {@link IllegalStateException} (the Windows client). The job itself goes on.
+   * a settling this client will no longer see, with {@link BitsException} {@link
+   * Hresult#E_CANCELLED} (on the portable and fake clients also a stage asked for after close). The
+   * job itself goes on.
    * Concurrent calls all return once the client is closed.
    */
   @Override

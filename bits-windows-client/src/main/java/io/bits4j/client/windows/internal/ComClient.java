@@ -281,7 +281,9 @@ public final class ComClient implements BitsClient {
       releaseManager();
     });
     for (ComJob j : watched) {
-      j.failOutcomes(new IllegalStateException("WindowsBitsClient closed before the job settled"));
+      // as the other clients: E_CANCELLED, the job itself goes on in BITS
+      j.failOutcomes(new BitsException(Hresult.E_CANCELLED, "WindowsBitsClient closed before job " + j.id()
+          + " settled; it goes on in BITS"));
     }
     watched.clear();
   }

@@ -407,8 +407,12 @@ class ComClientTest {
 
   @Test
   void closedClientRefusesWork() {
-    ClientJob job = client.createJob(JobSpec.builder("z").build());
+    ClientJob job = client.createJob(JobSpec.builder("z").addFile(URL, DEST).build());
+    java.util.concurrent.CompletableFuture<JobState> waiting = job.outcome().toCompletableFuture();
     client.close();
+    assertThatThrownBy(() -> waiting.get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .hasCauseInstanceOf(BitsException.class).cause()
+        .satisfies(e -> assertThat(((BitsException) e).hresult()).isEqualTo(Hresult.E_CANCELLED));
     assertThatThrownBy(() -> client.createJob(JobSpec.builder("y").build())).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(job::state).isInstanceOf(IllegalStateException.class);
   }
