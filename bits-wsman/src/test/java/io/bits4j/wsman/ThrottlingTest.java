@@ -174,6 +174,24 @@ class ThrottlingTest {
   }
 
   @Test
+  void aNonAdministratorsValidLoginDoesNotResetTheGuessingCount() throws Exception {
+    CountingUsers users = users();
+    users.addUser("bob", "bobs-own".toCharArray(), Set.of(), Set.of()); // a valid account, not an administrator
+    String bob = Http.basic("bob", "bobs-own");
+    try (ManagementEndpoint ep = plain(users, new TestScheduler()).build()) {
+      // four guesses at admin's password, then bob's own valid login (refused as a non-administrator)
+      for (int i = 0; i < 4; i++) {
+        assertThat(post(ep, ATTACKER, BAD).status()).isEqualTo(401);
+      }
+      assertThat(post(ep, ATTACKER, bob).status()).as("authenticated, not an administrator: a fault").isEqualTo(500);
+      // the fifth guess still counts as the fifth: the lockout begins (before the fix bob's login
+      // had cleared the record, and four guesses plus one login per round were never locked out)
+      assertThat(post(ep, ATTACKER, BAD).status()).isEqualTo(401);
+      assertThat(post(ep, ATTACKER, BAD).status()).isEqualTo(429);
+    }
+  }
+
+  @Test
   void repeatedLockoutsDoubleUpToTheConfiguredMaximum() throws Exception {
     CountingUsers users = users();
     TestScheduler clock = new TestScheduler();

@@ -124,10 +124,16 @@ public final class Processor {
       once.accept(new HttpReply(401, null, true));
       return;
     }
-    if (password) {
-      throttle.succeeded(peer);
-    }
     Principal who = auth.principal();
+    if (password) {
+      // only an administrator's login clears the address's failures: a non-administrator's own
+      // valid password between guesses at an administrator's must not reset the lockout count
+      if (who.isAdministrator()) {
+        throttle.succeeded(peer);
+      } else {
+        throttle.released(peer);
+      }
+    }
     Envelope env;
     try {
       env = Envelope.parse(body);
