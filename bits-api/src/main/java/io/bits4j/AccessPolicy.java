@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who may download a hosted URL: the subset of SDDL the BITS Compact Server takes per URL.
@@ -146,13 +147,17 @@ public final class AccessPolicy {
       if (close < 0) {
         throw located(i, "ACE is not closed with ')'");
       }
-      aces.add(parseAce(s.substring(i + 1, close), i + 1));
+      Ace ace = parseAce(s.substring(i + 1, close), i + 1);
+      if (ace != null) {
+        aces.add(ace);
+      }
       i = close + 1;
     }
     return new AccessPolicy(s, aces, true);
   }
 
-  private static Ace parseAce(String body, int start) {
+  /** An entry, or null for an inherit-only one ({@code IO}): it applies to children, never to the object itself. */
+  private static @Nullable Ace parseAce(String body, int start) {
     String[] f = body.split(";", -1);
     if (f.length != 6) {
       throw located(start, "an ACE has 6 fields separated by ';', found " + f.length);
@@ -184,7 +189,19 @@ public final class AccessPolicy {
       throw located(pos, "inherit-object GUIDs are not supported");
     }
     pos += f[4].length() + 1;
-    return new Ace(allow, mask, parseTrustee(f[5], pos));
+    String sid = parseTrustee(f[5], pos);
+    // Windows skips inherit-only entries when it checks access to the object itself (a folder's
+    // SDDL pasted here must not grant what it grants only to the folder's children)
+    return flagsInclude(f[1], "IO") ? null : new Ace(allow, mask, sid);
+  }
+
+  private static boolean flagsInclude(String flags, String flag) {
+    for (int k = 0; k + 1 < flags.length(); k += 2) {
+      if (flags.startsWith(flag, k)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int parseRights(String r, int pos) {
@@ -260,7 +277,10 @@ public final class AccessPolicy {
     return !checked;
   }
 
-  /** The entries, in evaluation order (generic rights already mapped to file rights). */
+  /**
+   * The entries, in evaluation order (generic rights already mapped to file rights); inherit-only
+   * entries ({@code IO}) are not among them, as they do not apply to the object itself.
+   */
   public List<Ace> aces() {
     return aces;
   }

@@ -51,6 +51,10 @@ class AccessPolicyTest {
       D:(D;;0x1;;;AU)(A;;GA;;;AU)                | false | false | false | false
       D:(D;;0x2;;;AU)(A;;GA;;;AU)                | false | true  | true  | true
       D:AI(A;OICI;GR;;;AU)                       | false | true  | true  | true
+      D:(A;OICIIO;GA;;;AU)                       | false | false | false | false
+      D:(A;IO;GA;;;WD)(A;;GR;;;BA)               | false | false | false | true
+      D:(D;OICIIO;GA;;;AU)(A;;GR;;;AU)           | false | true  | true  | true
+      D:(A;CIOI;GR;;;AU)                         | false | true  | true  | true
       D:(A;;GR;;;S-1-5-11)                       | false | true  | true  | true
       D:(A;;GR;;;S-1-5-32-544)                   | false | false | false | true
       D:(A;;GR;;;S-1-5-7)                        | true  | false | false | false
