@@ -347,6 +347,15 @@ class AuthTest {
     try (RawHttp c = new RawHttp(port, TestSupport.pki().clientContext(true, "TLS"))) {
       assertThat(c.request("GET", "/C/admins").status()).isEqualTo(200);
       assertThat(c.request("GET", "/C/f.bin").status()).isEqualTo(403); // no longer alice
+      // another certificate from the same CA whose CN claims that thumbprint is not that user
+      io.netty.pkitesting.X509Bundle impostor = new io.netty.pkitesting.CertificateBuilder().subject("CN=" + thumb)
+          .addExtendedKeyUsageClientAuth().ecp256().buildIssuedBy(TestSupport.pki().ca);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(impostor.toKeyManagerFactory().getKeyManagers(),
+          TestSupport.pki().ca.toTrustManagerFactory().getTrustManagers(), new java.security.SecureRandom());
+      try (RawHttp i = new RawHttp(port, ctx)) {
+        assertThat(i.request("GET", "/C/admins").status()).isEqualTo(403);
+      }
     } finally {
       store.removeUser(thumb);
     }

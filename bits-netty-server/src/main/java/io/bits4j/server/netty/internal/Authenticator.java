@@ -132,16 +132,20 @@ final class Authenticator {
         return null;
       }
       String cn = commonName(leaf);
+      String thumbprint = HexFormat.of().formatHex(io.bits4j.TlsIdentity.sha1(leaf));
+      // a CN that reads as a thumbprint names nobody: a store user named by a thumbprint belongs to
+      // that one certificate, not to any other certificate whose subject claims its name
+      boolean cnIsAThumbprint = cn.length() == 40 && cn.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+      String name = cnIsAThumbprint ? thumbprint : cn;
       UserStore users = core.cfg.users();
       if (users != null) {
         // a store user named by the SHA-1 thumbprint (40 hex digits) wins over one named by the CN
-        Optional<Principal> known = users.principal(HexFormat.of().formatHex(io.bits4j.TlsIdentity.sha1(leaf)))
-            .or(() -> users.principal(cn));
+        Optional<Principal> known = users.principal(thumbprint).or(() -> users.principal(name));
         if (known.isPresent()) {
           return known.get();
         }
       }
-      return Principal.user(cn, Set.of(), false);
+      return Principal.user(name, Set.of(), false);
     } catch (SSLPeerUnverifiedException e) {
       return null;
     }
