@@ -52,7 +52,8 @@ import org.jspecify.annotations.Nullable;
  * {@link Builder#digestNonceLifetime}, a nonce count may not repeat) and {@code CLIENT_CERTIFICATE}
  * (the port then requires a certificate chaining to {@link Builder#clientCertificateAuthorities};
  * the principal is the store user named by the certificate's SHA-1 thumbprint or its CN, else an
- * authenticated user of that CN; one such group per port). Users come from {@link
+ * authenticated user of that CN — a CN of 40 hex digits counts as no CN, so that no certificate
+ * can claim a user named by another one's thumbprint; one such group per port). Users come from {@link
  * Builder#users}. Unauthenticated requests to a group with schemes get 401 with the group's
  * challenges; a principal the URL's {@link io.bits4j.AccessPolicy} denies gets 403. {@code
  * NEGOTIATE} and {@code NTLM} throw E_NOTIMPL.
