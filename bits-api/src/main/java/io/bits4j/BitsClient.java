@@ -74,7 +74,6 @@ public interface BitsClient extends AutoCloseable {
    * a settling this client will no longer see, with {@link BitsException} {@link
    * Hresult#E_CANCELLED} (on the portable and fake clients also a stage asked for after close). The
    * job itself goes on.
-   * Concurrent calls all return once the client is closed.
    */
   @Override
   void close();

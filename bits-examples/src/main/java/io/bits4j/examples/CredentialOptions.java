@@ -45,12 +45,15 @@ final class CredentialOptions {
     if (passwordEnv == null) {
       throw new IllegalArgumentException("--user needs --password-env VAR, the environment variable holding the password");
     }
-    String password = System.getenv(passwordEnv);
-    if (password == null) {
-      throw new IllegalArgumentException("environment variable " + passwordEnv + " is not set");
-    }
-    if (password.isEmpty()) {
-      throw new IllegalArgumentException("environment variable " + passwordEnv + " is empty: no password to send");
+    return passwordFromEnv(passwordEnv);
+  }
+
+  /** The password in environment variable {@code name}; unset or empty is a usage error. */
+  static String passwordFromEnv(String name) {
+    String password = System.getenv(name);
+    if (password == null || password.isEmpty()) {
+      throw new IllegalArgumentException("environment variable " + name + " (--password-env) is "
+          + (password == null ? "not set" : "empty: no password to send"));
     }
     return password;
   }

@@ -129,12 +129,7 @@ final class TransferCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    String pw = System.getenv(passwordEnv);
-    if (pw == null || pw.isEmpty()) {
-      throw new IllegalArgumentException("environment variable " + passwordEnv + " (--password-env) is "
-          + (pw == null ? "not set" : "empty"));
-    }
-    char[] password = pw.toCharArray();
+    char[] password = CredentialOptions.passwordFromEnv(passwordEnv).toCharArray();
     try {
       return run(spec.commandLine().getOut(), password);
     } finally {

@@ -126,6 +126,7 @@ public final class PortableBitsClient implements BitsClient {
    * {@link #createJob}, {@link #findJob} and {@link #jobs()} throw {@link IllegalStateException};
    * the jobs can still be read, and their methods that change a job throw {@link
    * io.bits4j.BitsException} {@code BG_E_INVALID_STATE}: nothing could record the change any more.
+   * A call made while another is closing returns once the directory is released.
    */
   @Override
   public void close() {

@@ -136,9 +136,10 @@ public final class WindowsBitsClient implements BitsClient {
   /**
    * Stops the COM and events threads and releases every COM reference; idempotent. Jobs stay in
    * BITS and keep transferring; pending {@link ClientJob#outcome()} stages fail with {@link
-   * io.bits4j.BitsException} {@link io.bits4j.Hresult#E_CANCELLED}, as on the other clients. Afterwards {@link #createJob}, {@link #findJob}, {@link #jobs()} and
-   * the methods of the jobs obtained before (but {@link ClientJob#id()}) throw {@link
-   * IllegalStateException} (see {@link BitsClient#close()}).
+   * io.bits4j.BitsException} {@link io.bits4j.Hresult#E_CANCELLED}, as on the other clients.
+   * Afterwards {@link #createJob}, {@link #findJob}, {@link #jobs()} and the methods of the jobs
+   * obtained before (but {@link ClientJob#id()}) throw {@link IllegalStateException} (see {@link
+   * BitsClient#close()}).
    */
   @Override
   public void close() {

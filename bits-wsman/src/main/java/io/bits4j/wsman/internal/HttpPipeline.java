@@ -273,7 +273,7 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
     private final Processor processor;
     private final ExecutorService workers;
     private boolean busy; // a request is with the processor (event loop only)
-    private int answered; // responses written whole on a kept-alive connection (event loop only)
+    private int answered; // requests the processor answered on this connection (event loop only)
     private volatile boolean draining; // pipelined too deep: answer the request in progress, then close
 
     Handler(Processor processor, ExecutorService workers) {

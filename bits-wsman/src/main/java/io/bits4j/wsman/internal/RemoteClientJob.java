@@ -532,10 +532,7 @@ public final class RemoteClientJob implements ClientJob {
     }
     BitsException closed = new BitsException(Hresult.E_CANCELLED,
         "the WS-Man session (or the RemoteBitsClient) was closed before job " + id + " settled");
-    for (CompletableFuture<JobState> f : pending) {
-      f.completeExceptionally(closed);
-      pending.remove(f);
-    }
+    settlePending(f -> f.completeExceptionally(closed));
   }
 
   private void ensurePolling() {
@@ -632,8 +629,12 @@ public final class RemoteClientJob implements ClientJob {
    * a stage that {@link #outcome()} added while they were being completed.
    */
   private void settlePending(JobState state) {
+    settlePending(f -> f.complete(state));
+  }
+
+  private void settlePending(java.util.function.Consumer<CompletableFuture<JobState>> settle) {
     for (CompletableFuture<JobState> f : pending) {
-      f.complete(state);
+      settle.accept(f);
       pending.remove(f);
     }
   }
