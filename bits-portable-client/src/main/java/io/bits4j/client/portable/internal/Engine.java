@@ -1201,6 +1201,7 @@ public final class Engine implements AutoCloseable {
           break;
         }
       }
+      awaitOperations();
       // let queued state writes finish (dispatch itself does nothing once closed)
       dispatcher.shutdown();
       awaitTermination(dispatcher);
@@ -1228,6 +1229,29 @@ public final class Engine implements AutoCloseable {
     // a caller blocked on outcome() must not wait for a settling this client will never see; off
     // this thread, so that dependent stages do not run inside close()
     orphans.forEach(java.util.concurrent.ForkJoinPool.commonPool()::execute);
+  }
+
+  /**
+   * Waits for a complete() or cancel() that began before close() (they hold the job's operation
+   * lock; one that begins later is refused): it ends the job and settles its outcome while the
+   * state directory is still this client's, instead of close() failing an outcome that cancel()
+   * then reports done.
+   */
+  private void awaitOperations() {
+    List<PortableJob> all;
+    synchronized (lock) {
+      all = List.copyOf(jobs.values());
+    }
+    for (PortableJob j : all) {
+      try {
+        if (j.opLock.tryLock(30, TimeUnit.SECONDS)) {
+          j.opLock.unlock();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /**
