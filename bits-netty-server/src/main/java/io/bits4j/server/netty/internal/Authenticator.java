@@ -62,7 +62,7 @@ final class Authenticator {
   private final byte[] secret = new byte[32];
   private final SecureRandom random = new SecureRandom();
   private final ConcurrentHashMap<String, CachedLogin> basicCache = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, AtomicLong> nonceCounts = new ConcurrentHashMap<>();
+  private final NonceTable nonces;
   /** Count of PBKDF2 verifications run (for tests and diagnostics). */
   final AtomicLong hashesRun = new AtomicLong();
 
@@ -71,6 +71,7 @@ final class Authenticator {
   Authenticator(ServerCore core, ExecutorService hashExecutor) {
     this.core = core;
     this.hashExecutor = hashExecutor;
+    this.nonces = new NonceTable(NONCE_TABLE_MAX, core.nanoClock(), core.cfg.digestNonceLifetime());
     random.nextBytes(secret);
   }
 
@@ -284,25 +285,23 @@ final class Authenticator {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(all);
   }
 
-  /** 1 valid, 0 bad, -1 expired (stale). */
-  private int checkNonce(String nonce) {
+  /** The issue time (nano clock) of a nonce this server signed; null for any other string. */
+  private @Nullable Long nonceIssued(String nonce) {
     byte[] all;
     try {
       all = Base64.getUrlDecoder().decode(nonce);
     } catch (IllegalArgumentException e) {
-      return 0;
+      return null;
     }
     if (all.length != 32) {
-      return 0;
+      return null;
     }
     byte[] body = Arrays.copyOfRange(all, 0, 16);
     byte[] mac = Arrays.copyOfRange(hmac(body), 0, 16);
     if (!MessageDigest.isEqual(mac, Arrays.copyOfRange(all, 16, 32))) {
-      return 0;
+      return null;
     }
-    long issued = ByteBuffer.wrap(body).getLong();
-    long age = core.nanoClock().getAsLong() - issued;
-    return age >= 0 && age <= core.cfg.digestNonceLifetime().toNanos() ? 1 : -1;
+    return ByteBuffer.wrap(body).getLong();
   }
 
   private DigestCheck digest(String params, String method, String requestUri) {
@@ -330,8 +329,8 @@ final class Authenticator {
     if (alg.isEmpty() || !core.cfg.digestAlgorithms().contains(alg.get())) {
       return new DigestCheck(null, false);
     }
-    int n = checkNonce(nonce);
-    if (n == 0) {
+    Long issued = nonceIssued(nonce);
+    if (issued == null) {
       return new DigestCheck(null, false);
     }
     long count;
@@ -350,24 +349,10 @@ final class Authenticator {
         response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
       return new DigestCheck(null, false);
     }
-    if (n < 0) {
-      return new DigestCheck(null, true); // right password, old nonce: ask again with stale=true
-    }
-    if (nonceCounts.size() > NONCE_TABLE_MAX) {
-      nonceCounts.entrySet().removeIf(e -> checkNonce(e.getKey()) != 1);
-      if (nonceCounts.size() > NONCE_TABLE_MAX) {
-        return new DigestCheck(null, true);
-      }
-    }
-    AtomicLong last = nonceCounts.computeIfAbsent(nonce, k -> new AtomicLong(0));
-    while (true) {
-      long prev = last.get();
-      if (count <= prev) {
-        return new DigestCheck(null, false); // replay
-      }
-      if (last.compareAndSet(prev, count)) {
-        break;
-      }
+    NonceTable.Verdict v = nonces.use(nonce, issued, count);
+    if (v != NonceTable.Verdict.ACCEPTED) {
+      // right password with an old (or forgotten) nonce: ask again with stale=true; a replay: refuse
+      return new DigestCheck(null, v == NonceTable.Verdict.STALE);
     }
     return new DigestCheck(users.principal(user).orElse(null), false);
   }
