@@ -141,7 +141,8 @@ public final class WindowsSideTests {
       while (JavaBackgroundCopyCallback.liveObjects() != 0 && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
-      equal(JavaBackgroundCopyCallback.liveObjects(), 0, "callback objects still referenced");
+      equal(JavaBackgroundCopyCallback.liveObjects(), 0,
+          "callback objects still referenced " + JavaBackgroundCopyCallback.describeLive());
     });
     return new Outcome(t.passed, List.copyOf(t.failures));
   }

@@ -788,7 +788,7 @@ final class ComJob implements ClientJob {
       return;
     }
     IBackgroundCopyJob j = live();
-    JavaBackgroundCopyCallback cb = new JavaBackgroundCopyCallback(new JavaBackgroundCopyCallback.Sink() {
+    JavaBackgroundCopyCallback cb = new JavaBackgroundCopyCallback("job " + id, new JavaBackgroundCopyCallback.Sink() {
       @Override
       public void jobTransferred() {
         client.callbackFired();

@@ -40,10 +40,13 @@ public final class JavaBackgroundCopyCallback {
   private static final int E_NOINTERFACE = Bits.E_NOINTERFACE;
   private static final int E_POINTER = Bits.E_POINTER;
 
+  private final String label;
   private final Sink sink;
   private final Memory object;
   private final Memory vtable;
   private final AtomicInteger refs = new AtomicInteger(1);
+  /** Set once the creator has given up its reference: what remains is COM's. */
+  private volatile boolean ownerReleased;
   private final Guid.GUID iidUnknown = BitsIds.guid(BitsIds.IID_IUnknown);
   private final Guid.GUID iidCallback = BitsIds.guid(BitsIds.IID_IBackgroundCopyCallback);
   // Strong references to the callbacks: the vtable holds only their native trampolines.
@@ -56,6 +59,15 @@ public final class JavaBackgroundCopyCallback {
 
   /** A new object holding one reference for the caller. */
   public JavaBackgroundCopyCallback(Sink sink) {
+    this("callback", sink);
+  }
+
+  /**
+   * A new object holding one reference for the caller, named {@code label} in {@link
+   * #describeLive()} (the job it watches, say).
+   */
+  public JavaBackgroundCopyCallback(String label, Sink sink) {
+    this.label = java.util.Objects.requireNonNull(label, "label");
     this.sink = java.util.Objects.requireNonNull(sink, "sink");
     this.jobTransferred = (self, job) -> deliver(0);
     this.jobError = (self, job, error) -> deliver(1);
@@ -88,8 +100,18 @@ public final class JavaBackgroundCopyCallback {
     return LIVE.size();
   }
 
-  /** Gives up one reference, as COM's Release does; returns the new count. */
+  /**
+   * The objects that still have references, one line each: the label, the count, and whether the
+   * creator has given up its own (then the rest is held by COM: BITS's proxy, the stub manager).
+   */
+  public static java.util.List<String> describeLive() {
+    return LIVE.stream().map(c -> c.label + " refs=" + c.refs.get()
+        + (c.ownerReleased ? " (creator released it; held by COM)" : " (creator still holds it)")).sorted().toList();
+  }
+
+  /** The creator gives up its reference (once), as COM's Release does; returns the new count. */
   public int Release() {
+    ownerReleased = true;
     return release();
   }
 

@@ -81,4 +81,26 @@ class JavaBackgroundCopyCallbackTest {
       cb.Release();
     }
   }
+
+  @Test
+  void describesWhoStillHoldsALiveObject() {
+    JavaBackgroundCopyCallback.Sink none = new JavaBackgroundCopyCallback.Sink() {
+      @Override
+      public void jobTransferred() {}
+
+      @Override
+      public void jobError() {}
+
+      @Override
+      public void jobModification() {}
+    };
+    JavaBackgroundCopyCallback cb = new JavaBackgroundCopyCallback("job {describe-test}", none);
+    IBackgroundCopyCallback com = new IBackgroundCopyCallback(cb.getPointer());
+    assertThat(JavaBackgroundCopyCallback.describeLive()).contains("job {describe-test} refs=1 (creator still holds it)");
+    com.AddRef(); // BITS's proxy, say
+    cb.Release();
+    assertThat(JavaBackgroundCopyCallback.describeLive()).contains("job {describe-test} refs=1 (creator released it; held by COM)");
+    com.Release();
+    assertThat(JavaBackgroundCopyCallback.describeLive()).noneMatch(l -> l.startsWith("job {describe-test}"));
+  }
 }
