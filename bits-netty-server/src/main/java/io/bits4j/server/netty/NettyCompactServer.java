@@ -49,7 +49,9 @@ import org.jspecify.annotations.Nullable;
  * removed user or changed groups apply as soon as the store has them, and only a changed password
  * waits for the entry to expire — and PBKDF2 runs on a small bounded pool, never on an event
  * loop), {@code DIGEST} (RFC 7616, SHA-256 and MD5, {@code qop=auth}, nonces expire after
- * {@link Builder#digestNonceLifetime}, a nonce count may not repeat) and {@code CLIENT_CERTIFICATE}
+ * {@link Builder#digestNonceLifetime}, a nonce count may not repeat; the server remembers up to
+ * 100,000 nonces, and a full table forgets its older half, whose clients are asked again with
+ * {@code stale=true}) and {@code CLIENT_CERTIFICATE}
  * (the port then requires a certificate chaining to {@link Builder#clientCertificateAuthorities};
  * the principal is the store user named by the certificate's SHA-1 thumbprint or its CN, else an
  * authenticated user of that CN — a CN of 40 hex digits counts as no CN, so that no certificate
