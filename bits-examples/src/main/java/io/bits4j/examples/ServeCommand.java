@@ -50,7 +50,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--file", paramLabel = "SUFFIX=PATH",
         description = "Host PATH under SUFFIX in the --group given before it (repeatable).")
-    List<String> fileArgs = new ArrayList<>();
+    // no initial value: picocli hands a repeating group's initial collection to the next instance,
+    // so from the third --group on, groups shared one file list
+    @Nullable List<String> fileArgs;
 
     UrlPrefix prefix() {
       return UrlPrefix.parse(prefixText);
@@ -58,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
 
     List<FileArg> files() {
       List<FileArg> files = new ArrayList<>();
-      for (String arg : fileArgs) {
+      for (String arg : fileArgs == null ? List.<String>of() : fileArgs) {
         int eq = arg.indexOf('=');
         if (eq <= 0 || eq == arg.length() - 1) {
           throw new IllegalArgumentException("--file takes SUFFIX=PATH, not '" + arg + "'");

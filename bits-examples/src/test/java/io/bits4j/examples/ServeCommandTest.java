@@ -58,6 +58,27 @@ class ServeCommandTest {
     }
   }
 
+  /** Three groups or more: each keeps its own files (picocli shared one list between the 2nd and 3rd). */
+  @Test
+  void everyGroupKeepsItsOwnFilesWithThreeOrMoreGroups() throws Exception {
+    Path f = Files.write(dir.resolve("f.bin"), new byte[] {1});
+    int port = freePort();
+    String base = "http://127.0.0.1:" + port + "/";
+    ServeCommand cmd = parse("--group", base + "A", "--file", "x=" + f, "--group", base + "B", "--file", "y=" + f,
+        "--group", base + "C", "--file", "z=" + f, "--group", base + "D", "--group", base + "E", "--file", "y=" + f);
+    StringWriter out = new StringWriter();
+    try (CompactServer server = cmd.start(new PrintWriter(out, true))) {
+      assertThat(out.toString().lines().filter(l -> l.startsWith("serving ")).map(l -> l.substring(8, l.indexOf(' ', 8))))
+          .containsExactlyInAnyOrder(base + "A/x", base + "B/y", base + "C/z", base + "E/y");
+      for (String[] probe : new String[][] {{"A/x", "200"}, {"B/y", "200"}, {"C/z", "200"}, {"E/y", "200"},
+          {"B/z", "404"}, {"C/y", "404"}, {"D/y", "404"}, {"D/z", "404"}}) {
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + probe[0])).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode()).as(probe[0]).isEqualTo(Integer.parseInt(probe[1]));
+      }
+      assertThat(server.urlGroups()).hasSize(5);
+    }
+  }
+
   @Test
   void appliesAuthenticationAndSddlFromTheUsersFile() throws Exception {
     Path users = dir.resolve("users.txt");
