@@ -2,6 +2,7 @@ package io.bits4j.server.netty.internal;
 
 import io.bits4j.AuthScheme;
 import io.bits4j.UrlPrefix;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -120,18 +121,25 @@ final class Routes {
     return false;
   }
 
-  /** Parses an IP literal (IPv6 with or without brackets) without any name lookup. */
+  /**
+   * Parses an IP literal (dotted-quad IPv4; IPv6 with or without brackets) without any name
+   * lookup. {@code InetAddress.getByName} is not used: it resolves any string that is not a
+   * literal in its own lenient sense (such as {@code 1.2.3.4.5}), which would block the event
+   * loop on DNS for a Host value the peer chooses.
+   */
   static @Nullable InetAddress literal(String text) {
     String s = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-    boolean ipv4 = !s.isEmpty() && s.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
-    boolean ipv6 = s.indexOf(':') >= 0 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
-    if (!ipv4 && !ipv6) {
+    if (s.indexOf('%') >= 0) {
+      return null; // a zone id names an interface of the client's host, not an address of ours
+    }
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(s);
+    if (bytes == null) {
       return null;
     }
     try {
-      return InetAddress.getByName(s); // a literal: no lookup
+      return InetAddress.getByAddress(bytes); // raw bytes: never a lookup
     } catch (UnknownHostException e) {
-      return null;
+      return null; // not 4 or 16 bytes: cannot happen
     }
   }
 
