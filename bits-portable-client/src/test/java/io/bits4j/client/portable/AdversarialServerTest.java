@@ -202,6 +202,68 @@ class AdversarialServerTest {
     assertThat(Files.readAllBytes(dest)).isEqualTo(v2);
   }
 
+  /**
+   * The file is written in place while a response is under way: the response began as v1 (its
+   * ETag says so) but its tail is v2's bytes, as a zero-copy send can give. Only the HEAD after
+   * the last byte tells: the file is transferred again, never published mixed.
+   */
+  @Test
+  void aResponseMixingTwoVersionsIsCaughtByTheHeadAfterTheLastByte() throws Exception {
+    byte[] v1 = content(120_000, 11);
+    byte[] v2 = content(120_000, 12);
+    java.util.concurrent.atomic.AtomicInteger heads = new java.util.concurrent.atomic.AtomicInteger();
+    server.handler = (req, out) -> {
+      boolean changed = req.method().equals("HEAD") ? heads.incrementAndGet() > 1 : server.gets() > 1;
+      String etag = "ETag: \"" + (changed ? "v2" : "v1") + "\"\r\n";
+      if (req.method().equals("HEAD")) {
+        head(out, v1.length, etag);
+        return true;
+      }
+      ScriptServer.write(out, "HTTP/1.1 200 OK\r\n" + etag + "Content-Length: " + v1.length + "\r\n\r\n");
+      if (changed) {
+        out.write(v2);
+      } else {
+        out.write(v1, 0, 70_000);
+        out.write(v2, 70_000, v2.length - 70_000); // the pages changed under the send
+      }
+      out.flush();
+      return true;
+    };
+    Path dest = tmp.resolve("out");
+    ClientJob job = start(JobSpec.builder("mixed"), dest);
+    assertThat(settle(job)).isEqualTo(JobState.TRANSFERRED);
+    assertThat(server.gets()).isEqualTo(2);
+    assertThat(heads.get()).as("HEAD, HEAD after the last byte; again for the second pass").isEqualTo(4);
+    job.complete();
+    assertThat(Files.readAllBytes(dest)).isEqualTo(v2);
+  }
+
+  /** A file that changes during every pass ends the attempt with BG_E_REMOTE_FILE_CHANGED, not a loop. */
+  @Test
+  void aFileChangingDuringEveryPassIsATransientErrorAfterThreePasses() throws Exception {
+    byte[] data = content(50_000, 13);
+    java.util.concurrent.atomic.AtomicInteger heads = new java.util.concurrent.atomic.AtomicInteger();
+    server.handler = (req, out) -> {
+      if (req.method().equals("HEAD")) {
+        head(out, data.length, "ETag: \"" + heads.incrementAndGet() + "\"\r\n");
+        return true;
+      }
+      ScriptServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + data.length + "\r\n\r\n");
+      out.write(data);
+      out.flush();
+      return true;
+    };
+    Path dest = tmp.resolve("out");
+    ClientJob job = start(JobSpec.builder("changing"), dest);
+    awaitState(job, JobState.TRANSIENT_ERROR);
+    assertThat(job.error().orElseThrow().hresult()).isEqualTo(Hresult.BG_E_REMOTE_FILE_CHANGED);
+    // three passes per attempt; the engine retries at once at most three times without progress
+    assertThat(server.gets()).as("GETs").isBetween(3, 12);
+    assertThat(server.gets() % 3).as("whole attempts of three passes").isZero();
+    job.cancel();
+    assertThat(dest).doesNotExist();
+  }
+
   // ---------------------------------------------------------------- 4. cuts, endless bodies, stalls
 
   @Test

@@ -123,7 +123,7 @@ class SchedulingTest {
         .addFile(server.uri("/3"), tmp.resolve("3")).start(true).build());
     assertThat(j.outcome().toCompletableFuture().get(20, TimeUnit.SECONDS)).isEqualTo(JobState.TRANSFERRED);
     assertThat(server.requests).extracting(r -> r.method() + " " + r.target())
-        .containsExactly("HEAD /1", "GET /1", "HEAD /2", "GET /2", "HEAD /3", "GET /3");
+        .containsExactly("HEAD /1", "GET /1", "HEAD /1", "HEAD /2", "GET /2", "HEAD /2", "HEAD /3", "GET /3", "HEAD /3");
     j.cancel();
   }
 

@@ -95,9 +95,70 @@ final class Attempt {
     }
   }
 
+  /**
+   * Transfers one file: HEAD, ranged GETs until every byte is in the temp file, then a second HEAD.
+   * A server sending a file that is being written in place can put bytes of the new version into
+   * a response that began with the old one (a zero-copy send reads the pages as they are when
+   * they leave, after its last check), so the file counts as received only if the server still
+   * describes the version whose HEAD started the pass; otherwise it starts again, at most {@link
+   * #MAX_CHANGED_PASSES} times in one attempt (then {@code BG_E_REMOTE_FILE_CHANGED}, transient).
+   */
   private void transferFile(HttpSession session, FileEntry f) throws TransferException, Stopped {
-    engine.setState(run, JobState.CONNECTING);
-    HttpSession.Exchange head = wrap(() -> session.execute("HEAD", f.url, Map.of()), f);
+    for (int pass = 1; ; pass++) {
+      Head before = head(session, f, f.url, true);
+      receiveAll(session, f, before.uri);
+      checkStop();
+      Head after = head(session, f, before.uri, false); // where the bytes came from, past redirects
+      if (after.describes(before)) {
+        break;
+      }
+      if (pass >= MAX_CHANGED_PASSES) {
+        throw withFile(TransferException.transientError(Hresult.BG_E_REMOTE_FILE_CHANGED, ErrorContext.REMOTE_FILE,
+            "the file changed on the server while it was being transferred, " + pass + " times in a row"), f);
+      }
+      Engine.LOG.log(System.Logger.Level.INFO, "job " + job.id + ": " + f.url + " changed on the server during its"
+          + " transfer (" + before + " became " + after + "): transferring it again");
+      try (TempFile ch = openTemp(f)) {
+        restartFile(f, ch, after.size, after.etag, after.lastModified);
+      } catch (IOException e) {
+        throw local(e, f);
+      }
+    }
+    synchronized (engine.lock) {
+      f.completed = true;
+      f.durable = f.written;
+      f.confirmed = f.written;
+    }
+    engine.persist(job);
+    engine.progress(job);
+  }
+
+  /** Passes of one file in one attempt that may end with the server describing another version. */
+  static final int MAX_CHANGED_PASSES = 3;
+
+  /** What a HEAD said of a file: where its data is, its size and validators. */
+  private record Head(URI uri, long size, @Nullable String etag, @Nullable String lastModified) {
+    /** True if both describe the same version (same size, no validator that differs). */
+    boolean describes(Head other) {
+      return size == other.size && !differs(other.etag, etag) && !differs(other.lastModified, lastModified);
+    }
+
+    @Override
+    public String toString() {
+      return size + " bytes" + (etag == null ? "" : ", ETag " + etag)
+          + (lastModified == null ? "" : ", Last-Modified " + lastModified);
+    }
+  }
+
+  /**
+   * HEADs the file. At the start of a pass ({@code record}), the answer becomes the file's size and
+   * validators, restarting the file if they describe another version than its received bytes.
+   */
+  private Head head(HttpSession session, FileEntry f, URI url, boolean record) throws TransferException, Stopped {
+    if (record) {
+      engine.setState(run, JobState.CONNECTING);
+    }
+    HttpSession.Exchange head = wrap(() -> session.execute("HEAD", url, Map.of()), f);
     checkStop();
     HttpResponse hr = head.response;
     head.finished();
@@ -114,22 +175,28 @@ final class Attempt {
       throw withFile(TransferException.fatal(Hresult.BG_E_MISSING_FILE_SIZE, ErrorContext.REMOTE_FILE,
           "HEAD gave no Content-Length"), f);
     }
-    URI dataUri = head.uri;
-    String etag = hr.header("ETag").orElse(null);
-    String lastModified = hr.header("Last-Modified").orElse(null);
-    long size = len.getAsLong();
+    Head h = new Head(head.uri, len.getAsLong(), hr.header("ETag").orElse(null),
+        hr.header("Last-Modified").orElse(null));
+    if (!record) {
+      return h;
+    }
     boolean changed;
     synchronized (engine.lock) {
       changed = f.size >= 0 && f.written > 0
-          && (f.size != size || differs(f.etag, etag) || differs(f.lastModified, lastModified));
+          && (f.size != h.size || differs(f.etag, h.etag) || differs(f.lastModified, h.lastModified));
       if (changed) {
         f.restart();
       }
-      f.size = size;
-      f.etag = etag;
-      f.lastModified = lastModified;
+      f.size = h.size;
+      f.etag = h.etag;
+      f.lastModified = h.lastModified;
     }
     engine.persist(job);
+    return h;
+  }
+
+  /** Ranged GETs from the written offset until the temp file holds the whole file, forced to disk. */
+  private void receiveAll(HttpSession session, FileEntry f, URI dataUri) throws TransferException, Stopped {
     try (TempFile ch = openTemp(f)) {
       while (true) {
         long offset;
@@ -176,16 +243,9 @@ final class Attempt {
       }
       local(() -> ch.force(end, true), f);
       local(() -> checkInPlace(f, end), f);
-    }  catch (IOException e) {
+    } catch (IOException e) {
       throw local(e, f);
     }
-    synchronized (engine.lock) {
-      f.completed = true;
-      f.durable = f.written;
-      f.confirmed = f.written;
-    }
-    engine.persist(job);
-    engine.progress(job);
   }
 
   private void handleGet(HttpSession.Exchange ex, FileEntry f, TempFile ch, long offset)

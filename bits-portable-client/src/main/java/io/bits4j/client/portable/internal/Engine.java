@@ -57,7 +57,7 @@ import org.jspecify.annotations.Nullable;
  * (ordered per job by a version number).
  */
 public final class Engine implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+  static final System.Logger LOG = System.getLogger(Engine.class.getName());
   /** Progress notifications are coalesced to at most one per this many nanoseconds per job. */
   private static final long PROGRESS_NOTIFY_NANOS = 100_000_000L;
 
