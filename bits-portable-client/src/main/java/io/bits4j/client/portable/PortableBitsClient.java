@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>How it works: each job's files download over HTTP/1.1 into hidden temporary files beside their
  * destinations ({@code .NAME.bits4j-ID-N.tmp}), first a {@code HEAD} for size and validators, then
- * {@code GET}s with {@code Range} from the durable offset and {@code If-Range}. Received data is
+ * {@code GET}s with {@code Range} from the durable offset and {@code If-Range}, and a second {@code
+ * HEAD} after the last byte (a file the server now describes as another version is transferred
+ * again: a response can end with bytes of a version written in place under it). Received data is
  * forced to disk at least every 4 MiB and every second before the offset recorded in the job's
  * state file advances; state files are replaced atomically in the state directory, which one client
  * (one process) holds at a time. Reopening a client on the same directory resumes its jobs. The files
