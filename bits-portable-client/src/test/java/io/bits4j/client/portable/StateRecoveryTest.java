@@ -101,6 +101,54 @@ class StateRecoveryTest {
     assertThat(tmpDir).isDirectory();
   }
 
+  /**
+   * State entries a client must not read: a FIFO (opening it blocked start-up forever), a file far
+   * larger than any state (read whole: OutOfMemoryError), and an intact file whose values make no
+   * sense (a negative offset: every later progress() threw). The other job loads; the sane-looking
+   * but meaningless ones are set aside so that the warning is not repeated at every start.
+   */
+  @Test
+  void aFifoAHugeFileAndOutOfRangeValuesNeitherHangNorBreakStartUp() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/mkfifo")), "mkfifo (POSIX)");
+    Path state = tmp.resolve("state");
+    ClientJob kept;
+    ClientJob fifo;
+    ClientJob huge;
+    ClientJob negative;
+    try (PortableBitsClient c = PortableBitsClient.builder().stateDirectory(state).build()) {
+      kept = c.createJob(JobSpec.builder("kept").addFile(NOWHERE, tmp.resolve("a")).build());
+      fifo = c.createJob(JobSpec.builder("fifo").addFile(NOWHERE, tmp.resolve("b")).build());
+      huge = c.createJob(JobSpec.builder("huge").addFile(NOWHERE, tmp.resolve("c")).build());
+      negative = c.createJob(JobSpec.builder("negative").addFile(NOWHERE, tmp.resolve("d")).build());
+    }
+    Files.delete(stateFile(state, fifo));
+    Process mk = new ProcessBuilder("mkfifo", stateFile(state, fifo).toString()).start();
+    assertThat(mk.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(mk.exitValue()).isZero();
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(stateFile(state, huge),
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {1}), 3L << 30); // sparse: 3 GiB
+    }
+    java.util.Properties p = StateStoreAccess.decode(Files.readAllBytes(stateFile(state, negative)));
+    assertThat(p).isNotNull();
+    p.setProperty("file.0.offset", "-5");
+    Files.write(stateFile(state, negative), StateStoreAccess.encode(p)); // intact: a valid checksum
+    for (int open = 0; open < 2; open++) {
+      java.util.concurrent.CompletableFuture<List<ClientJob>> loaded = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try (PortableBitsClient c = PortableBitsClient.builder().stateDirectory(state).build()) {
+          c.jobs().forEach(ClientJob::progress);
+          return c.jobs();
+        }
+      });
+      assertThat(loaded.get(30, TimeUnit.SECONDS)).extracting(ClientJob::id).containsExactly(kept.id());
+    }
+    assertThat(stateFile(state, huge)).doesNotExist();
+    assertThat(stateFile(state, huge).resolveSibling(stateFile(state, huge).getFileName() + ".damaged")).exists();
+    assertThat(stateFile(state, negative)).doesNotExist();
+    assertThat(stateFile(state, negative).resolveSibling(stateFile(state, negative).getFileName() + ".damaged")).exists();
+    assertThat(stateFile(state, fifo)).as("a FIFO is nobody's state file: left alone").exists();
+  }
+
   @Test
   void aStateFileOfANewerFormatIsLeftInPlaceNotSetAsideAsDamaged() throws Exception {
     Path state = tmp.resolve("state");

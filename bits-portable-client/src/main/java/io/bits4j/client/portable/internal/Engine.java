@@ -154,17 +154,24 @@ public final class Engine implements AutoCloseable {
    * not running when it passed) are cancelled at once, as cancel() would, before anyone sees them.
    */
   private void load() {
-    List<Properties> states = new ArrayList<>(store.loadAll());
+    List<StateStore.Loaded> states = new ArrayList<>(store.loadAll());
     // queue order after a restart: creation order
-    states.sort(Comparator.comparing(p -> p.getProperty("created", "")));
+    states.sort(Comparator.comparing(l -> l.state().getProperty("created", "")));
     Instant now = scheduler.now();
     List<PortableJob> expired = new ArrayList<>();
-    for (Properties p : states) {
+    for (StateStore.Loaded l : states) {
       PortableJob j;
       try {
-        j = PortableJob.fromProperties(this, p);
+        j = PortableJob.fromProperties(this, l.state());
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "unreadable job state " + p.getProperty("id") + ": " + e);
+        // intact but meaningless (a value out of range, a key missing): set aside, so that the
+        // warning is not repeated at every start
+        LOG.log(System.Logger.Level.WARNING, "unreadable job state " + l.file() + " set aside: " + e);
+        try {
+          StateStore.setAside(l.file());
+        } catch (IOException x) {
+          LOG.log(System.Logger.Level.WARNING, "cannot set aside " + l.file() + ": " + x);
+        }
         continue;
       }
       synchronized (lock) {

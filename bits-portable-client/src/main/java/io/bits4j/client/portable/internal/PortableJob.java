@@ -416,9 +416,11 @@ public final class PortableJob implements ClientJob {
     j.activity = act == null ? j.modified : Instant.parse(act);
     String tc = p.getProperty("transferCompleted");
     j.transferCompleted = tc == null ? null : Instant.parse(tc);
-    j.retryDelay = Duration.ofSeconds(Long.parseLong(req(p, "retryDelay")));
-    j.noProgressTimeout = Duration.ofSeconds(Long.parseLong(req(p, "noProgressTimeout")));
-    j.transientErrors = Integer.parseInt(p.getProperty("transientErrors", "0"));
+    j.retryDelay = Duration.ofSeconds(inRange("retryDelay", Long.parseLong(req(p, "retryDelay")), 0, Integer.MAX_VALUE));
+    j.noProgressTimeout = Duration.ofSeconds(
+        inRange("noProgressTimeout", Long.parseLong(req(p, "noProgressTimeout")), 0, Long.MAX_VALUE / 1_000_000_000L));
+    j.transientErrors = (int) inRange("transientErrors", Integer.parseInt(p.getProperty("transientErrors", "0")), 0,
+        Integer.MAX_VALUE);
     String nps = p.getProperty("noProgressSince");
     j.noProgressSince = nps == null ? null : Instant.parse(nps);
     String hr = p.getProperty("error.hresult");
@@ -435,25 +437,25 @@ public final class PortableJob implements ClientJob {
     j.proxy = new ProxySettings(usage, split(p.getProperty("proxy.list", "")),
         split(p.getProperty("proxy.bypass", "")));
     Map<String, String> h = new LinkedHashMap<>();
-    int hc = Integer.parseInt(p.getProperty("header.count", "0"));
+    int hc = (int) inRange("header.count", Integer.parseInt(p.getProperty("header.count", "0")), 0, 10_000);
     for (int i = 0; i < hc; i++) {
       h.put(req(p, "header." + i + ".name"), req(p, "header." + i + ".value"));
     }
     j.headers = java.util.Collections.unmodifiableMap(h);
-    int cc = Integer.parseInt(p.getProperty("cred.count", "0"));
+    int cc = (int) inRange("cred.count", Integer.parseInt(p.getProperty("cred.count", "0")), 0, 100);
     for (int c = 0; c < cc; c++) {
       j.credentials.add(new Credentials(
           AuthTarget.ofWmiCode(Integer.parseInt(req(p, "cred." + c + ".target"))),
           CredentialScheme.ofWmiCode(Integer.parseInt(req(p, "cred." + c + ".scheme"))),
           req(p, "cred." + c + ".user"), req(p, "cred." + c + ".password")));
     }
-    int fc = Integer.parseInt(req(p, "file.count"));
+    int fc = (int) inRange("file.count", Integer.parseInt(req(p, "file.count")), 0, Integer.MAX_VALUE);
     for (int f = 0; f < fc; f++) {
       String k = "file." + f + ".";
       FileEntry fe = new FileEntry(URI.create(req(p, k + "url")), Path.of(req(p, k + "dest")),
           Path.of(req(p, k + "temp")));
-      fe.size = Long.parseLong(req(p, k + "size"));
-      fe.durable = Long.parseLong(req(p, k + "offset"));
+      fe.size = inRange(k + "size", Long.parseLong(req(p, k + "size")), -1, Long.MAX_VALUE);
+      fe.durable = inRange(k + "offset", Long.parseLong(req(p, k + "offset")), 0, fe.size < 0 ? 0 : fe.size);
       fe.written = fe.durable;
       fe.confirmed = fe.durable;
       fe.etag = p.getProperty(k + "etag");
@@ -464,6 +466,14 @@ public final class PortableJob implements ClientJob {
       j.files.add(fe);
     }
     return j;
+  }
+
+  /** A number read from a state file, refused (as a damaged file) outside [min, max]. */
+  private static long inRange(String key, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException("state value " + key + "=" + value + " is outside [" + min + ", " + max + "]");
+    }
+    return value;
   }
 
   private static List<String> split(String s) {

@@ -14,9 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -273,7 +275,7 @@ public final class StateStore implements Closeable {
   /** Reads a job's state file; null if absent or damaged. */
   public @Nullable Properties read(JobId id) throws IOException {
     Path f = file(id);
-    if (!Files.exists(f)) {
+    if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) || Files.size(f) > MAX_STATE_BYTES) {
       return null;
     }
     return decode(Files.readAllBytes(f));
@@ -288,8 +290,8 @@ public final class StateStore implements Closeable {
    *
    * @throws BitsException (context LOCAL_FILE) if the directory itself cannot be listed
    */
-  public List<Properties> loadAll() {
-    List<Properties> out = new ArrayList<>();
+  public List<Loaded> loadAll() {
+    List<Loaded> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "job-*")) {
       for (Path p : ds) {
         try {
@@ -305,24 +307,50 @@ public final class StateStore implements Closeable {
     return out;
   }
 
+  /** A job's state as read from its file. */
+  public record Loaded(Path file, Properties state) {}
+
+  /**
+   * The largest state file read: a job's state is a few hundred bytes per file of the job; a
+   * larger one is damaged (and would be read whole into memory).
+   */
+  static final long MAX_STATE_BYTES = 64L << 20;
+
   /** Loads one directory entry of {@link #loadAll} into {@code out}. */
-  private static void load(Path p, List<Properties> out) throws IOException {
+  private static void load(Path p, List<Loaded> out) throws IOException {
     String name = p.getFileName().toString();
     if (name.endsWith(".state.tmp")) {
       Files.deleteIfExists(p);
     } else if (name.endsWith(".state")) {
+      // never open what is not a regular file: reading a FIFO blocks until a writer comes
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!a.isRegularFile()) {
+        LOG.log(System.Logger.Level.WARNING, "job state entry " + p + " is not a regular file; skipped");
+        return;
+      }
+      if (a.size() > MAX_STATE_BYTES) {
+        LOG.log(System.Logger.Level.WARNING, "job state file " + p + " is " + a.size() + " bytes, no state is"
+            + " that large; set aside as damaged");
+        setAside(p);
+        return;
+      }
       byte[] data = Files.readAllBytes(p);
       Properties props = decode(data);
       if (props != null) {
-        out.add(props);
+        out.add(new Loaded(p, props));
       } else if (otherVersion(data)) {
         LOG.log(System.Logger.Level.WARNING, "job state file " + p
             + " has another format version (written by a newer bits4j?); left in place and skipped");
       } else {
         LOG.log(System.Logger.Level.WARNING, "damaged job state file " + p + " set aside");
-        Files.move(p, p.resolveSibling(name + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
+        setAside(p);
       }
     }
+  }
+
+  /** Renames a damaged state file to {@code .damaged}, out of the next loads' way. */
+  static void setAside(Path p) throws IOException {
+    Files.move(p, p.resolveSibling(p.getFileName() + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
   }
 
   static void forceDirectory(Path dir) {
