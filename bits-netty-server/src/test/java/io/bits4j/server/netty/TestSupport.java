@@ -35,6 +35,15 @@ final class TestSupport {
       b[i] = content(i);
     }
     Files.write(p, b);
+    return published(p);
+  }
+
+  /**
+   * Dates a test file an hour back, as a file published a while ago is: a Last-Modified within
+   * the current second is weak (RFC 9110 §8.8.2.2), and If-Range dates would never match it.
+   */
+  static Path published(Path p) throws IOException {
+    Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000L));
     return p;
   }
 
@@ -52,7 +61,7 @@ final class TestSupport {
       f.seek(size - b.length);
       f.write(b);
     }
-    return p;
+    return published(p);
   }
 
   static byte[] read(Path p, long first, long last) throws IOException {

@@ -38,14 +38,26 @@ final class OpenFileCache {
 
   private final Path path;
   private final LongSupplier nanoClock;
+  private final LongSupplier wallMillis;
+  /**
+   * The latest modification second of this path for which a Last-Modified went out before that
+   * second was over (or while it lay in the future): a date that may name two versions.
+   */
+  private volatile long servedWithinItsSecond = Long.MIN_VALUE;
   private final AtomicReference<@Nullable Entry> entry = new AtomicReference<>();
   private volatile boolean closed;
   /** When a request last acquired the file ({@link #nanoClock}). */
   private volatile long lastUsed;
 
   OpenFileCache(Path path, LongSupplier nanoClock) {
+    this(path, nanoClock, System::currentTimeMillis);
+  }
+
+  /** A cache judging Last-Modified strength by {@code wallMillis} (the clock of the Date header). */
+  OpenFileCache(Path path, LongSupplier nanoClock, LongSupplier wallMillis) {
     this.path = path;
     this.nanoClock = nanoClock;
+    this.wallMillis = wallMillis;
     this.lastUsed = nanoClock.getAsLong();
   }
 
@@ -68,7 +80,7 @@ final class OpenFileCache {
     if (e != null && e.sameFile(now)) {
       try {
         e.file().retain();
-        return new Acquired(e.file(), e.rep());
+        return new Acquired(e.file(), judged(e.rep()));
       } catch (IllegalReferenceCountException released) {
         // replaced and closed since we looked: open it anew
       }
@@ -84,7 +96,24 @@ final class OpenFileCache {
         drop();
       }
     }
-    return new Acquired(fresh.file(), fresh.rep());
+    return new Acquired(fresh.file(), judged(fresh.rep()));
+  }
+
+  /**
+   * The representation with its Last-Modified judged for this response (RFC 9110, section
+   * 8.8.2.2): weak while its second is not over (this response's date then goes out ambiguous,
+   * which is remembered for the path: a version written later in that second has the same date),
+   * and weak for good once such a response went out.
+   */
+  private RangeEngine.Representation judged(RangeEngine.Representation rep) {
+    long second = rep.lastModifiedSecond();
+    if (Math.floorDiv(wallMillis.getAsLong(), 1000L) <= second) {
+      if (servedWithinItsSecond != second) {
+        servedWithinItsSecond = second;
+      }
+      return rep.withWeakLastModified();
+    }
+    return servedWithinItsSecond == second ? rep.withWeakLastModified() : rep;
   }
 
   /** Releases the cached descriptor (responses still using it keep it open until they end). */

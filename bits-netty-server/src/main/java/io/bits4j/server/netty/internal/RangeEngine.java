@@ -15,7 +15,7 @@ import java.util.OptionalLong;
  * <p>Decisions beyond the RFC: a malformed Range or another unit is ignored (200); more than
  * {@value ByteRanges#MAX_RANGE_SPECS} range-specs, or satisfiable ranges adding up to more than
  * the file, are ignored (200); a zero-length file is always 200; HEAD is always answered with the
- * headers of a 200; If-Range matches a strong ETag or an exactly equal Last-Modified only;
+ * headers of a 200; If-Range matches a strong ETag or an exactly equal, strong Last-Modified only;
  * overlapping ranges are served as asked (not coalesced); multipart parts carry only
  * Content-Type and Content-Range, with no CRLF before the first boundary.
  */
@@ -43,8 +43,22 @@ public final class RangeEngine {
    * @param length size in bytes
    * @param lastModifiedSecond mtime, epoch seconds
    * @param etag strong entity tag with its quotes
+   * @param lastModifiedStrong false if a {@code Last-Modified} of this second may have gone out
+   *     before the second was over: the file may have changed again within it, so the date does
+   *     not identify one version and an {@code If-Range} date never matches (RFC 9110, sections
+   *     8.8.2.2 and 13.1.5)
    */
-  public record Representation(long length, long lastModifiedSecond, String etag) {
+  public record Representation(long length, long lastModifiedSecond, String etag, boolean lastModifiedStrong) {
+    /** A representation whose Last-Modified is a strong validator. */
+    public Representation(long length, long lastModifiedSecond, String etag) {
+      this(length, lastModifiedSecond, etag, true);
+    }
+
+    /** This representation with a weak Last-Modified. */
+    public Representation withWeakLastModified() {
+      return lastModifiedStrong ? new Representation(length, lastModifiedSecond, etag, false) : this;
+    }
+
     /**
      * Checks the entity tag once, where the representation is made (a server makes one per file
      * version, not per request).
@@ -252,7 +266,7 @@ public final class RangeEngine {
       return EntityTags.parseTag(v).map(t -> t.strongMatch(current)).orElse(false);
     }
     OptionalLong d = HttpDates.parse(v);
-    return d.isPresent() && d.getAsLong() == rep.lastModifiedSecond();
+    return d.isPresent() && rep.lastModifiedStrong() && d.getAsLong() == rep.lastModifiedSecond();
   }
 
   private static OptionalLong date(Headers h, String name) {

@@ -111,6 +111,37 @@ class OpenFileCacheTest {
     cache.close();
   }
 
+  /**
+   * A Last-Modified is weak while its second is not over, and stays weak for the path once it went
+   * out then: a version written later in that second has the same date (RFC 9110 §8.8.2.2).
+   */
+  @Test
+  void aLastModifiedThatWentOutWithinItsSecondStaysWeak() throws Exception {
+    Path f = file("a.bin", 1000);
+    long second = 1_800_000_000L;
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(second, java.util.concurrent.TimeUnit.SECONDS));
+    AtomicLong wall = new AtomicLong(second * 1000 + 999);
+    OpenFileCache cache = new OpenFileCache(f, System::nanoTime, wall::get);
+    OpenFileCache.Acquired a = cache.acquire();
+    assertThat(a.rep().lastModifiedStrong()).as("within its second").isFalse();
+    a.file().release();
+    wall.set((second + 60) * 1000);
+    OpenFileCache.Acquired b = cache.acquire();
+    assertThat(b.rep().lastModifiedStrong()).as("went out within its second before").isFalse();
+    b.file().release();
+    cache.close();
+
+    OpenFileCache other = new OpenFileCache(f, System::nanoTime, wall::get);
+    OpenFileCache.Acquired c = other.acquire();
+    assertThat(c.rep().lastModifiedStrong()).as("only ever served after its second").isTrue();
+    c.file().release();
+    wall.set(second * 1000 - 5_000); // the file's time lies in the future
+    OpenFileCache.Acquired d = other.acquire();
+    assertThat(d.rep().lastModifiedStrong()).isFalse();
+    d.file().release();
+    other.close();
+  }
+
   @Test
   void theSweepClosesTheDescriptorOfADeletedFileAtOnceButNotUnderAResponse() throws Exception {
     Path f = file("a.bin", 1000);

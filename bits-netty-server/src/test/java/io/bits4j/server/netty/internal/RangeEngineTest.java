@@ -222,6 +222,19 @@ class RangeEngineTest {
     assertThat(plan(false, 100, "If-Range", "\"other\"").status()).isEqualTo(200);
   }
 
+  /** R13: a Last-Modified that may name two versions (weak, RFC 9110 §8.8.2.2) never matches an If-Range date. */
+  @Test
+  void r13IfRangeDateNeverMatchesAWeakLastModified() {
+    String lm = HttpDates.format(MTIME);
+    Map<String, List<String>> m = Map.of("range", List.of("bytes=0-4"), "if-range", List.of(lm));
+    Plan p = RangeEngine.plan(false, RangeEngine.Headers.of(m), rep(100).withWeakLastModified(), BOUNDARY);
+    assertThat(p.status()).isEqualTo(200);
+    assertThat(p.contentLength()).isEqualTo(100);
+    Map<String, List<String>> byTag = Map.of("range", List.of("bytes=0-4"), "if-range", List.of(ETAG));
+    assertThat(RangeEngine.plan(false, RangeEngine.Headers.of(byTag), rep(100).withWeakLastModified(), BOUNDARY).status())
+        .as("the entity tag still identifies the version").isEqualTo(206);
+  }
+
   @Test
   void r14PreconditionsInRfcOrder() {
     String lm = HttpDates.format(MTIME);
