@@ -347,7 +347,13 @@ public final class ManagementEndpoint implements AutoCloseable {
       return this;
     }
 
-    /** Connections open at once (default 100); more are closed at once. */
+    /**
+     * Connections open at once (default 100); more are closed at once — unless an open one gives
+     * way: one idle between requests, or one silent since it opened or still receiving its request
+     * after {@code min(5 s, receiveTimeout / 24)} (a request takes milliseconds; a few addresses
+     * trickling bytes must not hold every connection until the receive timeout and lock the
+     * administrators out). The connection waiting longest is closed and the new one served.
+     */
     public Builder maxConnections(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("max must be at least 1: " + max);
@@ -361,11 +367,11 @@ public final class ManagementEndpoint implements AutoCloseable {
      * #perUserQuota per-user quota}, since each operation in progress holds a connection, and a
      * quarter of the default {@linkplain #maxConnections total}); more are closed at once, like
      * connections beyond the total, so one peer cannot take every connection — unless one of the
-     * address's connections is idle between requests (kept alive after an answer, nothing of a next
-     * request read): that one is closed instead and the new one served, so that a client whose
-     * pool keeps the connections of closed sessions (the JDK 17 HTTP client does until garbage
-     * collection) is not locked out by them. An IPv6 client counts by its /64 network (loopback and
-     * link-local addresses one by one).
+     * address's connections gives way as at the {@linkplain #maxConnections total}: one idle between
+     * requests (kept alive after an answer, nothing of a next request read; a client whose pool
+     * keeps the connections of closed sessions — the JDK 17 HTTP client does until garbage
+     * collection — is not locked out by them), or one stalled that long. An IPv6 client counts by
+     * its /64 network (loopback and link-local addresses one by one).
      */
     public Builder maxConnectionsPerAddress(int max) {
       if (max < 1) {

@@ -255,6 +255,50 @@ class ThrottlingTest {
     }
   }
 
+  /**
+   * A few addresses trickling requests byte by byte hold every connection (the receive timeout
+   * alone frees them only after minutes): once a request has taken longer than a request should
+   * (here 12 s / 24 = 0.5 s), its connection gives way to a newcomer, at the total cap and at an
+   * address's own cap, so the administrator gets in.
+   */
+  @Test
+  void connectionsTricklingRequestsGiveWayToNewcomersAtTheCaps() throws Exception {
+    String third = "127.0.0.3";
+    List<Socket> held = new ArrayList<>();
+    try (ManagementEndpoint ep = plain(users(), new TestScheduler()).maxConnections(4).maxConnectionsPerAddress(2)
+        .receiveTimeout(Duration.ofSeconds(12)).build()) {
+      for (String from : new String[] {ATTACKER, ATTACKER, third, third}) {
+        Socket s = connect(ep, from);
+        held.add(s);
+        s.getOutputStream().write("POST /wsman HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+      }
+      assertThat(eventually(() -> ep.openConnections() == 4)).isTrue();
+      // at the total cap: another address gets in once the trickling requests are old enough
+      assertThat(eventually(() -> {
+        try {
+          return post(ep, OTHER, GOOD).status() == 200;
+        } catch (IOException refused) {
+          return false;
+        }
+      })).as("served at the total cap").isTrue();
+      // at its own address's cap: a client behind the attacker's address gets in too
+      assertThat(eventually(() -> {
+        try {
+          return post(ep, third, GOOD).status() == 200;
+        } catch (IOException refused) {
+          return false;
+        }
+      })).as("served at its address's cap").isTrue();
+      // one trickling connection gave way for each newcomer; the newcomers closed after their answer
+      assertThat(eventually(() -> ep.openConnections() == 2)).as("open: " + ep.openConnections()).isTrue();
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
   @Test
   void anIdleKeptAliveConnectionGivesWayToANewOneFromItsAddress() throws Exception {
     try (ManagementEndpoint ep = plain(users(), new TestScheduler()).maxConnectionsPerAddress(2).build();

@@ -79,6 +79,10 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
   private static final Logger AUDIT = LoggerFactory.getLogger("io.bits4j.wsman.audit");
 
   private static final AttributeKey<String> PEER = AttributeKey.valueOf(HttpPipeline.class, "peer");
+  private static final AttributeKey<Long> OPENED = AttributeKey.valueOf(HttpPipeline.class, "opened");
+
+  /** The most a request may take before its connection can give way to a newcomer at a cap. */
+  static final long MAX_STALL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final @Nullable SslContext ssl;
   private final Processor processor;
@@ -87,6 +91,8 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
   private final int maxConnectionsPerPeer;
   private final long receiveTimeoutMillis;
   private final long idleTimeoutMillis;
+  /** Silent or receiving for this long, a connection may give way at a cap (min(5 s, receive timeout / 24)). */
+  private final long stallNanos;
   private final AtomicInteger connections = new AtomicInteger();
   private final Map<String, Integer> perPeer = new ConcurrentHashMap<>(); // peer → its open connections, none at 0
   private final Set<Channel> open = ConcurrentHashMap.newKeySet();
@@ -101,6 +107,7 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
     this.maxConnectionsPerPeer = maxConnectionsPerPeer;
     this.receiveTimeoutMillis = receiveTimeoutMillis;
     this.idleTimeoutMillis = idleTimeoutMillis;
+    this.stallNanos = Math.min(MAX_STALL_NANOS, TimeUnit.MILLISECONDS.toNanos(receiveTimeoutMillis) / 24);
   }
 
   /** Connections open now. */
@@ -151,16 +158,21 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
       open.add(ctx.channel());
+      ctx.channel().attr(OPENED).set(System.nanoTime());
       String peer = PeerKey.of(ctx.channel().remoteAddress());
       ctx.channel().attr(PEER).set(peer);
       int mine = perPeer.merge(peer, 1, Integer::sum);
       // beyond either cap: closed at once, before TLS or HTTP (the refused connection counts until it is closed)
       int all = connections.incrementAndGet();
       if (all > maxConnections || mine > maxConnectionsPerPeer) {
-        // at its own cap only: a connection of this peer that is idle between requests gives way
-        // (a client that kept connections of closed sessions in its pool — the JDK 17 HTTP client
-        // does until garbage collection — must not be locked out by them)
-        if (all > maxConnections || !closeAnIdleConnectionOf(peer, ctx.channel())) {
+        // unless a connection gives way: at the peer's own cap one of that peer's, at the total cap
+        // anyone's. A connection idle between requests always may (a client that kept connections
+        // of closed sessions in its pool — the JDK 17 HTTP client does until garbage collection —
+        // must not be locked out by them); one silent since it opened, or still receiving its
+        // request, once that has taken longer than a request should (otherwise a few addresses
+        // trickling bytes would hold every connection for the receive timeout and lock the
+        // administrators out)
+        if (!closeOneGivingWay(mine > maxConnectionsPerPeer ? peer : null, ctx.channel())) {
           ctx.close();
           return;
         }
@@ -169,26 +181,50 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
     }
 
     /**
-     * Closes one connection of {@code peer} that is between requests: it has answered at least one,
-     * holds no request in progress (nothing read of the next, nothing with the processor) and has
-     * nothing left to write. Event loop only (the endpoint has one: the other channels' handlers
-     * are read on their own thread).
+     * Closes the connection that gives way to {@code newcomer}: of {@code peer} only unless null,
+     * never one whose request is with the processor or that has bytes left to write; of those, one
+     * idle between requests (it answered at least one and has read nothing of the next), one
+     * silent since it opened, or one receiving a request, the last two only after {@link
+     * #stallNanos}; the one waiting longest. Event loop only (the endpoint has one: the other
+     * channels' handlers are read on their own thread).
+     *
+     * @return false if none may give way
      */
-    private boolean closeAnIdleConnectionOf(String peer, Channel newcomer) {
+    private boolean closeOneGivingWay(@Nullable String peer, Channel newcomer) {
+      long now = System.nanoTime();
+      Channel oldest = null;
+      long oldestSince = 0;
       for (Channel ch : open) {
-        if (ch == newcomer || !peer.equals(ch.attr(PEER).get()) || !ch.eventLoop().inEventLoop()) {
+        if (ch == newcomer || (peer != null && !peer.equals(ch.attr(PEER).get())) || !ch.eventLoop().inEventLoop()) {
           continue;
         }
         Handler h = ch.pipeline().get(Handler.class);
         ReceiveTimeout r = ch.pipeline().get(ReceiveTimeout.class);
+        Long opened = ch.attr(OPENED).get();
         io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-        if (h != null && r != null && h.answered > 0 && !h.busy && r.timer == null
-            && (out == null || out.isEmpty())) {
-          ch.close();
-          return true;
+        if (h == null || r == null || opened == null || h.busy || (out != null && !out.isEmpty())) {
+          continue;
+        }
+        long since;
+        if (r.timer != null) {
+          since = r.receivingSince; // receiving a request
+        } else if (h.answered > 0) {
+          since = h.answeredAt - stallNanos; // idle between requests: gives way at once
+        } else {
+          since = opened; // silent since it opened
+        }
+        if (now - since >= stallNanos && (oldest == null || since - oldestSince < 0)) {
+          oldest = ch;
+          oldestSince = since;
         }
       }
-      return false;
+      if (oldest == null) {
+        return false;
+      }
+      AUDIT.info("closed remote={} reason=gave-way-to-new-connection stalled-ms={}", oldest.remoteAddress(),
+          TimeUnit.NANOSECONDS.toMillis(now - oldestSince));
+      oldest.close();
+      return true;
     }
 
     @Override
@@ -226,6 +262,8 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
   private static final class ReceiveTimeout extends ChannelInboundHandlerAdapter {
     private final long millis;
     private @Nullable ScheduledFuture<?> timer;
+    /** When the request being received began (nano time; meaningful while {@link #timer} is set). */
+    private long receivingSince;
 
     ReceiveTimeout(long millis) {
       this.millis = millis;
@@ -235,6 +273,7 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
       if (timer == null && msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
         Channel ch = ctx.channel();
+        receivingSince = System.nanoTime();
         timer = ctx.executor().schedule(() -> {
           FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_TIMEOUT);
           r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -274,6 +313,7 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
     private final ExecutorService workers;
     private boolean busy; // a request is with the processor (event loop only)
     private int answered; // requests the processor answered on this connection (event loop only)
+    private long answeredAt; // nano time of the last answer (event loop only)
     private volatile boolean draining; // pipelined too deep: answer the request in progress, then close
 
     Handler(Processor processor, ExecutorService workers) {
@@ -291,10 +331,20 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
         send(ctx.channel(), refusal(req.decoderResult().cause()), null, false, false);
         return;
       }
-      String path = req.uri();
-      int q = path.indexOf('?');
-      if (q >= 0) {
-        path = path.substring(0, q);
+      if (req.protocolVersion().majorVersion() != 1) {
+        send(ctx.channel(), HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, null, false, false);
+        return;
+      }
+      List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);
+      if (hosts.size() > 1 || (hosts.size() == 1 && !HOST.matcher(hosts.get(0).strip()).matches())
+          || (hosts.isEmpty() && req.protocolVersion().minorVersion() >= 1)) {
+        send(ctx.channel(), HttpResponseStatus.BAD_REQUEST, null, false, false); // RFC 9112, section 3.2
+        return;
+      }
+      String path = path(req.uri());
+      if (path == null) {
+        send(ctx.channel(), HttpResponseStatus.BAD_REQUEST, null, false, false);
+        return;
       }
       if (!path.equalsIgnoreCase("/wsman") && !path.equalsIgnoreCase("/wsman/")) {
         send(ctx.channel(), HttpResponseStatus.NOT_FOUND, null, keepAlive, false);
@@ -306,8 +356,9 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
         write(ctx.channel(), r, keepAlive);
         return;
       }
-      String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
-      if (!type.startsWith("application/soap+xml")) {
+      String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+      int semicolon = type.indexOf(';');
+      if (!(semicolon < 0 ? type : type.substring(0, semicolon)).strip().equalsIgnoreCase("application/soap+xml")) {
         send(ctx.channel(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, null, keepAlive, false);
         return;
       }
@@ -357,6 +408,7 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
         ch.close();
       } else {
         answered++;
+        answeredAt = System.nanoTime();
         ch.config().setAutoRead(true);
       }
     }
@@ -376,6 +428,31 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
         return;
       }
       ctx.close();
+    }
+
+    /** A Host value: uri-host with an optional port (RFC 9110, section 7.2); empty is allowed. */
+    private static final java.util.regex.Pattern HOST =
+        java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]*)?");
+
+    /**
+     * The path of a request target in origin form ({@code /wsman?x}) or absolute form ({@code
+     * http://host:port/wsman}, which a server must accept: RFC 9112, section 3.2.2); null for
+     * anything else (authority form, asterisk form, a malformed URI).
+     */
+    static @Nullable String path(String target) {
+      String t = target;
+      if (t.regionMatches(true, 0, "http://", 0, 7) || t.regionMatches(true, 0, "https://", 0, 8)) {
+        try {
+          String p = new java.net.URI(t).getRawPath();
+          t = p == null || p.isEmpty() ? "/" : p;
+        } catch (java.net.URISyntaxException e) {
+          return null;
+        }
+      } else if (!t.startsWith("/")) {
+        return null;
+      }
+      int q = t.indexOf('?');
+      return q >= 0 ? t.substring(0, q) : t;
     }
 
     /**
