@@ -202,7 +202,10 @@ class RobustnessTest {
   @Test
   void malformedRequestsAre400() throws IOException {
     assertThat(raw("GET\r\n\r\n").status()).isEqualTo(400);
-    assertThat(raw("GET /R/f.bin HTTP/2.0\r\nHost: x\r\n\r\n").status()).isEqualTo(400);
+    assertThat(raw("GET /R/f.bin HTTP/2.0\r\nHost: x\r\n\r\n").status()).as("RFC 9110 §15.6.6").isEqualTo(505);
+    assertThat(raw("GET /R/f.bin HTTP/3.0\r\nHost: x\r\n\r\n").status()).isEqualTo(505);
+    assertThat(raw("GET /R/f.bin HTTP/1.2\r\nHost: x\r\n\r\n").status()).as("read as 1.1 (§2.5)").isEqualTo(200);
+    assertThat(raw("GET /R/f.bin HTTP/1.2\r\n\r\n").status()).as("as 1.1: Host required").isEqualTo(400);
     assertThat(raw("GET /R/f.bin HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").status()).isEqualTo(400);
     assertThat(raw("GET /R/f.bin HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n").status()).isEqualTo(400);
     assertThat(raw("GET /R/f.bin HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n").status()).isEqualTo(400);

@@ -221,8 +221,10 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     HttpVersion v = req.protocolVersion();
-    if (v.majorVersion() != 1 || (v.minorVersion() != 0 && v.minorVersion() != 1)) {
-      error(ctx, ex, HttpResponseStatus.BAD_REQUEST, true);
+    if (v.majorVersion() != 1) {
+      // another major version (HTTP/2.0 spoken as text, HTTP/3.0): RFC 9110 section 15.6.6; a later
+      // 1.x minor version is read as 1.1 (section 2.5)
+      error(ctx, ex, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, true);
       return;
     }
     String method = req.method().name();
@@ -234,7 +236,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);
-    if (hosts.size() > 1 || (v.minorVersion() == 1 && hosts.isEmpty())) {
+    if (hosts.size() > 1 || (v.minorVersion() >= 1 && hosts.isEmpty())) {
       error(ctx, ex, HttpResponseStatus.BAD_REQUEST, true);
       return;
     }
