@@ -21,7 +21,9 @@ final class LocalErrors {
     if (msg.contains("no space") || msg.contains("disk full") || msg.contains("quota")) {
       return Hresult.E_DISK_FULL;
     }
-    if (msg.contains("permission denied") || msg.contains("read-only")) {
+    // EPERM ("operation not permitted": an immutable or append-only file or directory) is a
+    // refusal too; Windows reports it as access denied
+    if (msg.contains("permission denied") || msg.contains("read-only") || msg.contains("operation not permitted")) {
       return Hresult.E_ACCESSDENIED;
     }
     return Hresult.E_FAIL;
