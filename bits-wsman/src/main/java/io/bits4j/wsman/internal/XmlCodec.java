@@ -1,8 +1,6 @@
 package io.bits4j.wsman.internal;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -93,10 +91,58 @@ public final class XmlCodec {
    *     depth or element limits
    */
   public static XmlElement parse(byte[] document) throws BadXmlException {
-    return parse(new ByteArrayInputStream(document));
+    return parse(new java.io.StringReader(decode(document)));
   }
 
-  static XmlElement parse(InputStream in) throws BadXmlException {
+  private static final java.util.regex.Pattern DECLARED_ENCODING =
+      java.util.regex.Pattern.compile("<\\?xml[^>]*?\\sencoding\\s*=\\s*[\"']([A-Za-z][A-Za-z0-9._-]*)[\"']");
+
+  /**
+   * The document's characters, decoded strictly: by its byte-order mark, else by the zero bytes of
+   * UTF-16 around its first {@code <}, else by its XML declaration's encoding, else as UTF-8 (XML
+   * 1.0, appendix F). The parser gets characters, not bytes: on malformed bytes the JDK's StAX
+   * parser prints {@code [Fatal Error]} lines to the process's standard error besides throwing.
+   *
+   * @throws BadXmlException for bytes that are not valid in that encoding, or an unknown encoding
+   */
+  static String decode(byte[] d) throws BadXmlException {
+    java.nio.charset.Charset cs;
+    int skip = 0;
+    if (d.length >= 3 && d[0] == (byte) 0xEF && d[1] == (byte) 0xBB && d[2] == (byte) 0xBF) {
+      cs = StandardCharsets.UTF_8;
+      skip = 3;
+    } else if (d.length >= 2 && d[0] == (byte) 0xFE && d[1] == (byte) 0xFF) {
+      cs = StandardCharsets.UTF_16BE;
+      skip = 2;
+    } else if (d.length >= 2 && d[0] == (byte) 0xFF && d[1] == (byte) 0xFE) {
+      cs = StandardCharsets.UTF_16LE;
+      skip = 2;
+    } else if (d.length >= 2 && d[0] == 0 && d[1] == '<') {
+      cs = StandardCharsets.UTF_16BE;
+    } else if (d.length >= 2 && d[0] == '<' && d[1] == 0) {
+      cs = StandardCharsets.UTF_16LE;
+    } else {
+      cs = StandardCharsets.UTF_8;
+      String head = new String(d, 0, Math.min(d.length, 256), StandardCharsets.ISO_8859_1);
+      java.util.regex.Matcher m = DECLARED_ENCODING.matcher(head);
+      if (head.startsWith("<?xml") && m.find()) {
+        try {
+          cs = java.nio.charset.Charset.forName(m.group(1));
+        } catch (IllegalArgumentException e) {
+          throw new BadXmlException("unsupported encoding " + m.group(1));
+        }
+      }
+    }
+    try {
+      return cs.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(d, skip, d.length - skip)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new BadXmlException("the document is not valid " + cs.name());
+    }
+  }
+
+  private static XmlElement parse(java.io.Reader in) throws BadXmlException {
     XMLStreamReader r = null;
     try {
       r = INPUT.createXMLStreamReader(in);
