@@ -28,6 +28,7 @@ import io.bits4j.Principal;
 import io.bits4j.ProxySettings;
 import io.bits4j.ProxyUsage;
 import io.bits4j.Scheduler;
+import io.bits4j.UserStore;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -1089,12 +1090,12 @@ public final class FakeBitsClient implements BitsClient {
         Set<AuthScheme> schemes = FakeCompactServer.schemesOf(hosted);
         Principal principal = Principal.ANONYMOUS;
         if (!schemes.isEmpty()) {
-          Optional<String> user = authenticate(schemes);
+          Optional<Principal> user = authenticate(schemes);
           if (user.isEmpty()) {
             fatal(JobError.of(Hresult.httpError(401), ErrorContext.REMOTE_FILE, f.url, f.local));
             return Optional.empty();
           }
-          principal = Principal.user(user.get(), Set.of(), false);
+          principal = user.get();
         }
         if (!hosted.access().allowsDownload(principal)) {
           // as NettyCompactServer: 403 — a group without schemes has no challenge to send
@@ -1105,18 +1106,39 @@ public final class FakeBitsClient implements BitsClient {
       return Optional.of(src.get().path());
     }
 
-    private Optional<String> authenticate(Set<AuthScheme> schemes) {
+    /**
+     * Who the job's credentials name, for a group with {@code schemes}: checked against the
+     * server's user store when it has one (see {@link FakeCompactServer#users}), else taken as given.
+     */
+    private Optional<Principal> authenticate(Set<AuthScheme> schemes) {
+      UserStore users = server == null ? null : server.userStore();
       for (Credentials c : credentials) {
         if (c.target() != AuthTarget.SERVER) {
           continue;
         }
-        if ((c.scheme() == CredentialScheme.BASIC && schemes.contains(AuthScheme.BASIC))
-            || (c.scheme() == CredentialScheme.DIGEST && schemes.contains(AuthScheme.DIGEST))) {
-          return Optional.of(c.userName());
+        boolean basic = c.scheme() == CredentialScheme.BASIC && schemes.contains(AuthScheme.BASIC);
+        boolean digest = c.scheme() == CredentialScheme.DIGEST && schemes.contains(AuthScheme.DIGEST);
+        if (!basic && !digest) {
+          continue;
+        }
+        if (users == null) {
+          return Optional.of(Principal.user(c.userName(), Set.of(), false));
+        }
+        if (digest && users.digestHa1(c.userName(), server.realm(), UserStore.DigestAlgorithm.MD5).isEmpty()) {
+          continue; // not enabled for Digest in the realm: the server cannot check this password
+        }
+        char[] password = c.password().toCharArray();
+        try {
+          Optional<Principal> p = users.authenticate(c.userName(), password);
+          if (p.isPresent()) {
+            return p;
+          }
+        } finally {
+          java.util.Arrays.fill(password, '\0');
         }
       }
       if (certificate != null && schemes.contains(AuthScheme.CLIENT_CERTIFICATE)) {
-        return Optional.of("certificate-user");
+        return Optional.of(Principal.user("certificate-user", Set.of(), false));
       }
       return Optional.empty();
     }

@@ -11,6 +11,7 @@ import io.bits4j.SslBinding;
 import io.bits4j.TlsIdentity;
 import io.bits4j.UrlGroup;
 import io.bits4j.UrlPrefix;
+import io.bits4j.UserStore;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An in-memory {@link CompactServer}: no sockets, but the same rules as the real one, so code
@@ -89,6 +91,44 @@ public final class FakeCompactServer implements CompactServer {
 
   /** An empty server. */
   public FakeCompactServer() {}
+
+  private @Nullable UserStore users;
+  private String digestRealm = "bits4j";
+
+  /**
+   * Checks credentials against {@code users}, as {@code NettyCompactServer} does: a {@link
+   * FakeBitsClient} job's Basic password must match, a Digest user must also be enabled for the
+   * {@linkplain #digestRealm(String) realm}, and the principal carries the user's groups (so URL
+   * access policies naming groups or administrators apply). Without a store (the default) any
+   * credentials of a scheme the group enables are accepted as a user in no group.
+   */
+  public FakeCompactServer users(UserStore users) {
+    synchronized (lock) {
+      this.users = Objects.requireNonNull(users, "users");
+    }
+    return this;
+  }
+
+  /** The Digest realm users must be enabled for (default {@code bits4j}, as NettyCompactServer's). */
+  public FakeCompactServer digestRealm(String realm) {
+    synchronized (lock) {
+      this.digestRealm = Objects.requireNonNull(realm, "realm");
+    }
+    return this;
+  }
+
+  /** The user store given to {@link #users}, if any. */
+  @Nullable UserStore userStore() {
+    synchronized (lock) {
+      return users;
+    }
+  }
+
+  String realm() {
+    synchronized (lock) {
+      return digestRealm;
+    }
+  }
 
   /**
    * Makes the next call of {@code op} throw {@code failure} (before it changes anything). Several

@@ -24,6 +24,8 @@ import io.bits4j.JobSpec;
 import io.bits4j.JobState;
 import io.bits4j.ProxySettings;
 import io.bits4j.UrlGroup;
+import io.bits4j.Principal;
+import io.bits4j.UserStore;
 import io.bits4j.UrlPrefix;
 import java.io.IOException;
 import java.net.URI;
@@ -368,6 +370,43 @@ class FakeBitsClientTest {
     tick();
     assertThat(late.state()).isEqualTo(JobState.ERROR);
     assertThat(late.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(404));
+  }
+
+  /**
+   * With a user store the fake server checks passwords and gives the principal its groups, as
+   * NettyCompactServer does: a wrong password or unknown user is 401, Digest needs the realm, and
+   * access policies naming a group or the administrators apply.
+   */
+  @Test
+  void aFakeServerWithUsersChecksPasswordsAndGroups() throws IOException {
+    UserStore store = UserStore.inMemory();
+    store.addUser("alice", "pw".toCharArray(), Set.of("Engineers", UserStore.ADMINISTRATORS), Set.of("bits4j"));
+    store.addUser("bob", "pw2".toCharArray(), Set.of(), Set.of()); // no Digest realm
+    FakeCompactServer server = new FakeCompactServer().users(store);
+    FakeBitsClient c = FakeBitsClient.builder().scheduler(clock).server(server).build();
+    UrlGroup g = server.createUrlGroup(UrlPrefix.parse("https://+:8443/Carmine"));
+    g.setAuthentication(AuthScheme.DIGEST, true);
+    g.setAuthentication(AuthScheme.BASIC, true);
+    g.host("eng.bin", src, AccessPolicy.parse("D:(A;;GR;;;" + Principal.groupSid("Engineers") + ")"));
+    g.host("admins.bin", src, AccessPolicy.parse("D:(A;;GA;;;BA)"));
+    URI eng = URI.create("https://server1.example:8443/Carmine/eng.bin");
+    URI admins = URI.create("https://server1.example:8443/Carmine/admins.bin");
+    java.util.function.BiFunction<URI, Credentials, ClientJob> job = (u, cr) -> c.createJob(JobSpec.builder("j")
+        .addFile(u, tmp.resolve("f" + System.nanoTime())).credentials(cr).start(true).build());
+
+    ClientJob wrong = job.apply(eng, Credentials.digest("alice", "WRONG"));
+    ClientJob unknown = job.apply(eng, Credentials.basic("mallory", "x"));
+    ClientJob noRealm = job.apply(eng, Credentials.digest("bob", "pw2"));
+    ClientJob member = job.apply(eng, Credentials.digest("alice", "pw"));
+    ClientJob admin = job.apply(admins, Credentials.basic("alice", "pw"));
+    ClientJob notAdmin = job.apply(admins, Credentials.basic("bob", "pw2"));
+    tick();
+    assertThat(wrong.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(401));
+    assertThat(unknown.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(401));
+    assertThat(noRealm.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(401));
+    assertThat(member.state()).as("a member of the group the policy names").isEqualTo(JobState.TRANSFERRED);
+    assertThat(admin.state()).as("an administrator, for BA").isEqualTo(JobState.TRANSFERRED);
+    assertThat(notAdmin.error().orElseThrow().hresult()).isEqualTo(Hresult.httpError(403));
   }
 
   // ---- fidelity with PortableBitsClient (Engine.resume, Engine.checkNotFinal) ----
