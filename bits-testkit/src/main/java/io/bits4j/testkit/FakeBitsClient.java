@@ -67,8 +67,11 @@ import org.jspecify.annotations.Nullable;
  * files. No HTTP is involved: URLs resolve to sources registered with {@link #serve(URI, Path)} or
  * hosted by the {@link FakeCompactServer} given to the builder (whose group authentication and
  * URL {@link AccessPolicy} are then checked as {@code NettyCompactServer} checks them: no
- * matching credentials for a group with authentication → HTTP 401, denied by the policy → 403, also
- * for an anonymous client of a group without authentication).
+ * matching credentials for a group with authentication → HTTP 401 — passwords and groups checked
+ * when the server has {@linkplain FakeCompactServer#users users} —, denied by the policy → 403, also
+ * for an anonymous client of a group without authentication). A URL nothing resolves is HTTP 404
+ * where something listens (a served URL or a group at its scheme, host and port) and, elsewhere, a
+ * refused connection: the transient {@code BG_E_CONNECT_FAILURE} (GENERAL_TRANSPORT), retried.
  *
  * <p>As BITS (and the portable client), the fake cancels a job that has had no activity — progress,
  * or a change by the application — for the {@linkplain Builder#jobInactivityTimeout job inactivity
@@ -404,6 +407,25 @@ public final class FakeBitsClient implements BitsClient {
   }
 
   private record Source(Path path, @Nullable HostedFile hosted) {}
+
+  /**
+   * True if something answers at the URL's scheme, host and port: a URL {@linkplain #serve served}
+   * there, or a group of the builder's server ({@link FakeCompactServer#listens}).
+   */
+  private boolean listening(URI url) {
+    for (URI u : served.keySet()) {
+      if (sameOrigin(u, url)) {
+        return true;
+      }
+    }
+    return server != null && server.listens(url);
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return String.valueOf(a.getScheme()).equalsIgnoreCase(String.valueOf(b.getScheme()))
+        && String.valueOf(a.getHost()).equalsIgnoreCase(String.valueOf(b.getHost()))
+        && FakeCompactServer.portOf(a) == FakeCompactServer.portOf(b);
+  }
 
   private void requireCapability(ClientCapability c, String what) {
     if (!capabilities.contains(c)) {
@@ -1082,7 +1104,12 @@ public final class FakeBitsClient implements BitsClient {
     private Optional<Path> access(FileState f) {
       Optional<Source> src = resolve(f.url);
       if (src.isEmpty()) {
-        fatal(JobError.of(Hresult.httpError(404), ErrorContext.REMOTE_FILE, f.url, f.local));
+        if (listening(f.url)) {
+          fatal(JobError.of(Hresult.httpError(404), ErrorContext.REMOTE_FILE, f.url, f.local));
+        } else {
+          // nothing listens there: the connection is refused, which BITS retries
+          transientFailure(JobError.of(Hresult.BG_E_CONNECT_FAILURE, ErrorContext.GENERAL_TRANSPORT, f.url, f.local));
+        }
         return Optional.empty();
       }
       HostedFile hosted = src.get().hosted();
@@ -1143,6 +1170,31 @@ public final class FakeBitsClient implements BitsClient {
       return Optional.empty();
     }
 
+    /**
+     * A transient error: TRANSIENT_ERROR and a retry after the retry delay, or ERROR when the
+     * no-progress timeout has passed or the retry delay exceeds it (BITS does not retry then).
+     */
+    private void transientFailure(JobError e) {
+      Instant now = scheduler.now();
+      transientErrors++;
+      if (noProgressSince == null) {
+        noProgressSince = now;
+      }
+      Duration left = noProgressTimeout.minus(Duration.between(noProgressSince, now));
+      // a retry delay beyond the no-progress timeout means no retry at all: ERROR at once (BITS)
+      if (noProgressTimeout.isZero() || left.isZero() || left.isNegative()
+          || retryDelay.compareTo(noProgressTimeout) > 0) {
+        fatal(e);
+        return;
+      }
+      toState(JobState.TRANSIENT_ERROR);
+      error = e;
+      modified();
+      Duration wait = retryDelay.compareTo(left) < 0 ? retryDelay : left;
+      cancelTimer();
+      timer = scheduler.schedule(wait, this::onRetry);
+    }
+
     private void apply(FakeJobScript.Step step) {
       Instant now = scheduler.now();
       if (step instanceof FakeJobScript.Progress p) {
@@ -1169,24 +1221,7 @@ public final class FakeBitsClient implements BitsClient {
         modified();
       } else if (step instanceof FakeJobScript.TransientError t) {
         FileState f = files.stream().filter(x -> !x.completed).findFirst().orElse(files.get(0));
-        JobError e = JobError.of(t.hresult(), t.context(), f.url, f.local);
-        transientErrors++;
-        if (noProgressSince == null) {
-          noProgressSince = now;
-        }
-        Duration left = noProgressTimeout.minus(Duration.between(noProgressSince, now));
-        // a retry delay beyond the no-progress timeout means no retry at all: ERROR at once (BITS)
-        if (noProgressTimeout.isZero() || left.isZero() || left.isNegative()
-            || retryDelay.compareTo(noProgressTimeout) > 0) {
-          fatal(e);
-          return;
-        }
-        toState(JobState.TRANSIENT_ERROR);
-        error = e;
-        modified();
-        Duration wait = retryDelay.compareTo(left) < 0 ? retryDelay : left;
-        cancelTimer();
-        timer = scheduler.schedule(wait, this::onRetry);
+        transientFailure(JobError.of(t.hresult(), t.context(), f.url, f.local));
       } else if (step instanceof FakeJobScript.FatalError fe) {
         FileState f = files.stream().filter(x -> !x.completed).findFirst().orElse(files.get(0));
         fatal(JobError.of(fe.hresult(), fe.context(), f.url, f.local));

@@ -268,6 +268,35 @@ public final class FakeCompactServer implements CompactServer {
     }
   }
 
+  /**
+   * True if a group of this server listens where {@code url} points (its scheme, port, and host
+   * unless the group's is a wildcard): a request there reaches the server, which answers 404 for
+   * a suffix it does not host; elsewhere nothing answers (the connection is refused).
+   */
+  boolean listens(URI url) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    String host = url.getHost();
+    if (host == null) {
+      return false;
+    }
+    int port = portOf(url);
+    synchronized (lock) {
+      for (Group g : groups.values()) {
+        UrlPrefix p = g.prefix;
+        if (p.scheme().equals(scheme) && p.port() == port
+            && (p.isWildcard() || stripBrackets(p.host()).equalsIgnoreCase(stripBrackets(host)))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** The URL's port, or its scheme's default. */
+  static int portOf(URI url) {
+    return url.getPort() >= 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+  }
+
   /** Counts a download of a hosted file in its group's {@link UrlGroup#stats()}. */
   void recordDownload(HostedFile file, long bytes, int status) {
     synchronized (lock) {

@@ -192,6 +192,24 @@ class FakeBitsClientTest {
     assertInactivityTimerOnly();
   }
 
+  /** Where nothing listens the connection is refused: a transient error BITS retries, as on the real client. */
+  @Test
+  void aUrlWhereNothingListensIsATransientConnectFailure() throws IOException {
+    URI nowhere = URI.create("http://127.0.0.1:9999/Carmine/f.bin");
+    ClientJob j = start(nowhere, tmp.resolve("n.bin"));
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.TRANSIENT_ERROR);
+    assertThat(j.error()).hasValueSatisfying(e -> {
+      assertThat(e.hresult()).isEqualTo(Hresult.BG_E_CONNECT_FAILURE);
+      assertThat(e.context()).isEqualTo(ErrorContext.GENERAL_TRANSPORT);
+    });
+    assertThat(j.transientErrorCount()).isEqualTo(1);
+    client.serve(nowhere, src); // the server comes up
+    clock.advance(Duration.ofMinutes(10)); // the default retry delay
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.TRANSFERRED);
+  }
+
   @Test
   void unresolvableUrlIsAFatal404() {
     ClientJob j = start(URI.create("http://127.0.0.1:8080/Carmine/nothing"), tmp.resolve("d.bin"));
