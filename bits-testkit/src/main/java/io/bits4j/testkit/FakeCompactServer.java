@@ -251,17 +251,23 @@ public final class FakeCompactServer implements CompactServer {
     String groupPath = path.substring(1, slash);
     String suffix = path.substring(slash + 1);
     synchronized (lock) {
-      for (Group g : groups.values()) {
-        UrlPrefix p = g.prefix;
-        if (!p.scheme().equals(scheme) || p.port() != port || !p.path().equalsIgnoreCase(groupPath)) {
-          continue;
-        }
-        if (!p.isWildcard() && !stripBrackets(p.host()).equalsIgnoreCase(stripBrackets(host))) {
-          continue;
-        }
-        Hosted h = g.files.get(key(suffix));
-        if (h != null) {
-          return Optional.of(h);
+      // HTTP.SYS's order, as NettyCompactServer routes: + groups, then explicit hosts, then *
+      for (UrlPrefix.HostKind pass : new UrlPrefix.HostKind[] {UrlPrefix.HostKind.STRONG_WILDCARD, null,
+          UrlPrefix.HostKind.WEAK_WILDCARD}) {
+        for (Group g : groups.values()) {
+          UrlPrefix p = g.prefix;
+          boolean wildcard = p.isWildcard();
+          if ((pass == null ? wildcard : p.hostKind() != pass)
+              || !p.scheme().equals(scheme) || p.port() != port || !p.path().equalsIgnoreCase(groupPath)) {
+            continue;
+          }
+          if (!wildcard && !stripBrackets(p.host()).equalsIgnoreCase(stripBrackets(host))) {
+            continue;
+          }
+          Hosted h = g.files.get(key(suffix));
+          if (h != null) {
+            return Optional.of(h);
+          }
         }
       }
       return Optional.empty();

@@ -210,6 +210,25 @@ class FakeBitsClientTest {
     assertThat(j.state()).isEqualTo(JobState.TRANSFERRED);
   }
 
+  /** Overlapping groups route as HTTP.SYS (and NettyCompactServer): + over an explicit host over *. */
+  @Test
+  void overlappingGroupsRouteStrongWildcardFirstThenExplicitThenWeak() throws IOException {
+    FakeCompactServer server = new FakeCompactServer();
+    FakeBitsClient c = FakeBitsClient.builder().scheduler(clock).server(server).build();
+    Path weak = Files.write(tmp.resolve("weak.bin"), new byte[1]);
+    Path explicit = Files.write(tmp.resolve("explicit.bin"), new byte[2]);
+    Path strong = Files.write(tmp.resolve("strong.bin"), new byte[3]);
+    server.createUrlGroup(UrlPrefix.parse("http://*:8081/G")).host("x.bin", weak, AccessPolicy.NONE);
+    server.createUrlGroup(UrlPrefix.parse("http://127.0.0.1:8081/G")).host("x.bin", explicit, AccessPolicy.NONE);
+    URI url = URI.create("http://127.0.0.1:8081/G/x.bin");
+    assertThat(server.resolve(url).orElseThrow().source()).isEqualTo(explicit);
+    server.createUrlGroup(UrlPrefix.parse("http://+:8081/G")).host("x.bin", strong, AccessPolicy.NONE);
+    assertThat(server.resolve(url).orElseThrow().source()).isEqualTo(strong);
+    ClientJob j = c.createJob(JobSpec.builder("r").addFile(url, tmp.resolve("r.bin")).start(true).build());
+    tick();
+    assertThat(j.progress().bytesTotal()).isEqualTo(3);
+  }
+
   @Test
   void unresolvableUrlIsAFatal404() {
     ClientJob j = start(URI.create("http://127.0.0.1:8080/Carmine/nothing"), tmp.resolve("d.bin"));
