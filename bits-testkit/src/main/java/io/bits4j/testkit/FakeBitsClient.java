@@ -71,7 +71,10 @@ import org.jspecify.annotations.Nullable;
  * when the server has {@linkplain FakeCompactServer#users users} —, denied by the policy → 403, also
  * for an anonymous client of a group without authentication). A URL nothing resolves is HTTP 404
  * where something listens (a served URL or a group at its scheme, host and port) and, elsewhere, a
- * refused connection: the transient {@code BG_E_CONNECT_FAILURE} (GENERAL_TRANSPORT), retried.
+ * refused connection: the transient {@code BG_E_CONNECT_FAILURE} (GENERAL_TRANSPORT), retried; a
+ * file of an https group whose port has no {@linkplain FakeCompactServer#setSslCertificate
+ * certificate} is the transient {@code BG_E_CONNECTION_CLOSED}, as the real server closes such
+ * connections.
  *
  * <p>As BITS (and the portable client), the fake cancels a job that has had no activity — progress,
  * or a change by the application — for the {@linkplain Builder#jobInactivityTimeout job inactivity
@@ -1113,6 +1116,12 @@ public final class FakeBitsClient implements BitsClient {
         return Optional.empty();
       }
       HostedFile hosted = src.get().hosted();
+      if (hosted != null && server != null && hosted.prefix().isSecure()
+          && server.sslCertificate(hosted.prefix().port()).isEmpty()) {
+        // an https port without a certificate: the server closes every connection (transient)
+        transientFailure(JobError.of(Hresult.BG_E_CONNECTION_CLOSED, ErrorContext.GENERAL_TRANSPORT, f.url, f.local));
+        return Optional.empty();
+      }
       if (hosted != null) {
         Set<AuthScheme> schemes = FakeCompactServer.schemesOf(hosted);
         Principal principal = Principal.ANONYMOUS;

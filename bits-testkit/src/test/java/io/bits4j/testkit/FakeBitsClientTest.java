@@ -229,6 +229,24 @@ class FakeBitsClientTest {
     assertThat(j.progress().bytesTotal()).isEqualTo(3);
   }
 
+  /** An https port without a certificate: the real server closes every connection, a transient error. */
+  @Test
+  void anHttpsGroupWithoutACertificateIsATransientError() {
+    FakeCompactServer server = new FakeCompactServer();
+    FakeBitsClient c = FakeBitsClient.builder().scheduler(clock).server(server).build();
+    server.createUrlGroup(UrlPrefix.parse("https://+:8443/S")).host("f.bin", src, AccessPolicy.NONE);
+    URI url = URI.create("https://server1.example:8443/S/f.bin");
+    ClientJob j = c.createJob(JobSpec.builder("tls").addFile(url, tmp.resolve("t.bin")).start(true).build());
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.TRANSIENT_ERROR);
+    assertThat(j.error().orElseThrow().hresult()).isEqualTo(Hresult.BG_E_CONNECTION_CLOSED);
+    byte[] thumbprint = new byte[20];
+    server.addStoreCertificate("MY", thumbprint).setSslCertificate(8443, "MY", thumbprint);
+    clock.advance(Duration.ofMinutes(10));
+    tick();
+    assertThat(j.state()).isEqualTo(JobState.TRANSFERRED);
+  }
+
   @Test
   void unresolvableUrlIsAFatal404() {
     ClientJob j = start(URI.create("http://127.0.0.1:8080/Carmine/nothing"), tmp.resolve("d.bin"));
@@ -422,6 +440,8 @@ class FakeBitsClientTest {
     FakeCompactServer server = new FakeCompactServer().users(store);
     FakeBitsClient c = FakeBitsClient.builder().scheduler(clock).server(server).build();
     UrlGroup g = server.createUrlGroup(UrlPrefix.parse("https://+:8443/Carmine"));
+    byte[] thumbprint = new byte[20];
+    server.addStoreCertificate("MY", thumbprint).setSslCertificate(8443, "MY", thumbprint);
     g.setAuthentication(AuthScheme.DIGEST, true);
     g.setAuthentication(AuthScheme.BASIC, true);
     g.host("eng.bin", src, AccessPolicy.parse("D:(A;;GR;;;" + Principal.groupSid("Engineers") + ")"));
