@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -94,6 +95,16 @@ import org.jspecify.annotations.Nullable;
  * idempotent and does not close the exposed server or client.
  */
 public final class ManagementEndpoint implements AutoCloseable {
+  /**
+   * The cipher suites offered (RFC 9325, sections 4.1 and 4.2), as the compact server's: TLS 1.3's,
+   * and for TLS 1.2 only ECDHE with AEAD ciphers — no static RSA, no CBC with SHA-1.
+   */
+  private static final List<String> CIPHER_SUITES = List.of(
+      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
   private final EventLoopGroup group;
   private final Channel channel;
   private final ThreadPoolExecutor workers;
@@ -115,7 +126,8 @@ public final class ManagementEndpoint implements AutoCloseable {
     if (b.tls != null) {
       try {
         SslContextBuilder sb = SslContextBuilder.forServer(b.tls.privateKey(), b.tls.chain())
-            .protocols("TLSv1.3", "TLSv1.2");
+            .protocols("TLSv1.3", "TLSv1.2")
+            .ciphers(CIPHER_SUITES, io.netty.handler.ssl.SupportedCipherSuiteFilter.INSTANCE);
         if (!b.certificateUsers.isEmpty()) {
           // any certificate may complete the handshake; only the pinned, mapped ones authenticate
           sb.clientAuth(ClientAuth.OPTIONAL).trustManager(InsecureTrustManagerFactory.INSTANCE);
@@ -300,8 +312,8 @@ public final class ManagementEndpoint implements AutoCloseable {
 
     /**
      * Lets a TLS client certificate authenticate as a user of the store (pinned by its SHA-256
-     * fingerprint; the certificate's issuer is not consulted). The handshake then asks clients for
-     * a certificate, optionally.
+     * fingerprint; the certificate's issuer is not consulted, nor revocation), within its validity
+     * period only. The handshake then asks clients for a certificate, optionally.
      */
     public Builder mapClientCertificate(X509Certificate certificate, String user) {
       certificateUsers.put(Authenticator.fingerprint(certificate), UserStore.checkName(user));

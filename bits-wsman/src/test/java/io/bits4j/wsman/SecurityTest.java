@@ -40,6 +40,36 @@ class SecurityTest {
         .tls(TestPki.identity(TestPki.SERVER)).bind(new InetSocketAddress("127.0.0.1", 0));
   }
 
+  /** TLS 1.2 with forward secrecy and AEAD only (RFC 9325 §4.1, §4.2): static RSA and CBC-SHA1 are refused. */
+  @Test
+  void onlyForwardSecretAeadSuitesAreOffered() throws Exception {
+    io.netty.pkitesting.X509Bundle rsa = new io.netty.pkitesting.CertificateBuilder().subject("CN=localhost")
+        .addSanIpAddress("127.0.0.1").addExtendedKeyUsageServerAuth().rsa2048().buildIssuedBy(TestPki.CA);
+    try (ManagementEndpoint ep = ManagementEndpoint.builder().compactServer(new TinyServer()).users(USERS)
+        .tls(TestPki.identity(rsa)).bind(new InetSocketAddress("127.0.0.1", 0)).build()) {
+      int port = ep.address().getPort();
+      for (String weak : new String[] {"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA",
+          "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"}) {
+        assertThatThrownBy(() -> handshake(port, weak)).as(weak).isInstanceOf(java.io.IOException.class);
+      }
+      assertThat(handshake(port, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")).isEqualTo("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+    }
+  }
+
+  /** A TLS 1.2 handshake offering one cipher suite; the suite agreed. */
+  private static String handshake(int port, String suite) throws Exception {
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, TestPki.CA.toTrustManagerFactory().getTrustManagers(), null);
+    try (java.net.Socket plain = new java.net.Socket("127.0.0.1", port)) {
+      plain.setSoTimeout(10_000);
+      javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+      ssl.setEnabledProtocols(new String[] {"TLSv1.2"});
+      ssl.setEnabledCipherSuites(new String[] {suite});
+      ssl.startHandshake();
+      return ssl.getSession().getCipherSuite();
+    }
+  }
+
   @Test
   void perUserQuotaRefusesTheSixteenthConcurrentOperation() throws Exception {
     TinyServer server = new TinyServer();
@@ -86,6 +116,21 @@ class SecurityTest {
           .hasMessageContaining("401");
       // password clients still work alongside
       assertThat(Http.wsman(ep.uri(), "admin", "s3cret").identify(false)).isNotNull();
+    }
+  }
+
+  /** A mapped certificate out of its validity period authenticates nobody (WinRM's mapping requires a valid one). */
+  @Test
+  void anExpiredMappedClientCertificateIsRefused() throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    X509Bundle expired = new io.netty.pkitesting.CertificateBuilder().subject("CN=expired-admin").ecp256()
+        .addExtendedKeyUsageClientAuth().notBefore(now.minus(Duration.ofDays(30))).notAfter(now.minus(Duration.ofDays(1)))
+        .buildIssuedBy(TestPki.CA);
+    try (ManagementEndpoint ep = base(new TinyServer()).mapClientCertificate(expired.getCertificate(), "admin").build()) {
+      WsmanClient viaCert = new WsmanClient(clientWith(expired), ep.uri(),
+          "http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/https/mutual", Duration.ofSeconds(30), 153600);
+      assertThatThrownBy(() -> viaCert.invoke(Ns.URL_GROUP_URI, "CreateUrlGroup", Map.of(),
+          Map.of("UrlGroup", "http://127.0.0.1:20202/C"))).hasMessageContaining("401");
     }
   }
 

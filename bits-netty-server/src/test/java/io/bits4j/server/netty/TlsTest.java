@@ -96,6 +96,39 @@ class TlsTest {
     }
   }
 
+  /** TLS 1.2 with forward secrecy and AEAD only (RFC 9325 §4.1, §4.2): static RSA and CBC-SHA1 are refused. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("providers")
+  void onlyForwardSecretAeadSuitesAreOffered(NettyCompactServer.TlsProvider provider) throws Exception {
+    Path f = TestSupport.file(dir, "f.bin", 10);
+    int port = TestSupport.freePort();
+    // an RSA certificate: static RSA key exchange is possible with it, and must not be offered
+    io.netty.pkitesting.X509Bundle rsa = new io.netty.pkitesting.CertificateBuilder().subject("CN=localhost")
+        .addSanIpAddress("127.0.0.1").addExtendedKeyUsageServerAuth().rsa2048().buildIssuedBy(TestSupport.pki().ca);
+    try (NettyCompactServer s = NettyCompactServer.builder().tlsProvider(provider).workerThreads(1).build()) {
+      s.setSslCertificate(port, io.bits4j.TlsIdentity.of(rsa.getKeyPair().getPrivate(), rsa.getCertificatePathList()));
+      s.createUrlGroup(UrlPrefix.parse("https://127.0.0.1:" + port + "/T")).host("f.bin", f, AccessPolicy.NONE);
+      for (String weak : new String[] {"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA",
+          "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"}) {
+        assertThatThrownBy(() -> handshake(port, weak)).as(weak).isInstanceOf(IOException.class);
+      }
+      assertThat(handshake(port, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")).isEqualTo("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+    }
+  }
+
+  /** A TLS 1.2 handshake offering one cipher suite; the suite agreed. */
+  private static String handshake(int port, String suite) throws Exception {
+    try (java.net.Socket plain = new java.net.Socket("127.0.0.1", port)) {
+      plain.setSoTimeout(10_000);
+      SSLSocket ssl = (SSLSocket) TestSupport.pki().clientContext(false, "TLS").getSocketFactory()
+          .createSocket(plain, "127.0.0.1", port, true);
+      ssl.setEnabledProtocols(new String[] {"TLSv1.2"});
+      ssl.setEnabledCipherSuites(new String[] {suite});
+      ssl.startHandshake();
+      return ssl.getSession().getCipherSuite();
+    }
+  }
+
   @Test
   void bindingsArePerPortAndReportedByThumbprint() throws Exception {
     int port = TestSupport.freePort();

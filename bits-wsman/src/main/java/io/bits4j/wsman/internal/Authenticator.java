@@ -103,11 +103,24 @@ public final class Authenticator {
     }
     if (clientCertificate != null) {
       String user = certificateUsers.get(fingerprint(clientCertificate));
-      if (user != null) {
+      if (user != null && isValidNow(clientCertificate)) {
         return users.principal(user).map(p -> new Result(p, "certificate"));
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A mapped certificate authenticates only within its validity period, as WinRM's certificate
+   * mapping requires (the handshake checked nothing: any certificate may complete it).
+   */
+  private static boolean isValidNow(X509Certificate c) {
+    try {
+      c.checkValidity();
+      return true;
+    } catch (java.security.cert.CertificateExpiredException | java.security.cert.CertificateNotYetValidException e) {
+      return false;
+    }
   }
 
   private Optional<Principal> basic(String token) {
