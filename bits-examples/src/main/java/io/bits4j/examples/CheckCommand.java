@@ -373,6 +373,12 @@ final class CheckCommand implements Callable<Integer> {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ClientOptions.trustStore(TlsIdentity.readCertificates(trust)));
         trusted = tmf.getTrustManagers();
+        for (int t = 0; t < trusted.length; t++) {
+          if (trusted[t] instanceof javax.net.ssl.X509ExtendedTrustManager x) {
+            // as the portable client that 'get' uses: a trusted leaf's dates count too
+            trusted[t] = new io.bits4j.internal.LeafValidity(x);
+          }
+        }
       }
       KeyManager[] keys = null;
       if (p12 != null) {

@@ -156,6 +156,22 @@ class RemoteCompactServerTest {
     try (WsmanSession viaPem = WsmanSession.builder(endpoint.uri()).basic("admin", "pw".toCharArray()).trustPem(pem).build()) {
       assertThat(viaPem.identify().isBits4j()).isTrue();
     }
+    // the node's own certificate as the trust anchor, expired: refused, as BITS refuses it (PKIX
+    // does not check an anchor's dates)
+    java.time.Instant now = java.time.Instant.now();
+    io.netty.pkitesting.X509Bundle expired = new io.netty.pkitesting.CertificateBuilder().subject("CN=localhost")
+        .addSanIpAddress("127.0.0.1").ecp256().addExtendedKeyUsageServerAuth()
+        .notBefore(now.minus(java.time.Duration.ofDays(30))).notAfter(now.minus(java.time.Duration.ofDays(1)))
+        .setIsCertificateAuthority(true).buildSelfSigned(); // the test PKI builds self-signed only as a CA
+    Path expiredPem = tmp.resolve("expired.pem");
+    Files.writeString(expiredPem, expired.getCertificatePEM());
+    try (ManagementEndpoint old = ManagementEndpoint.builder().compactServer(new io.bits4j.testkit.FakeCompactServer()).users(users)
+        .tls(TestPki.identity(expired)).bind(new java.net.InetSocketAddress("127.0.0.1", 0)).build();
+        WsmanSession viaExpired = WsmanSession.builder(old.uri()).basic("admin", "pw".toCharArray())
+            .trustPem(expiredPem).build()) {
+      assertThatThrownBy(viaExpired::identify).isInstanceOfSatisfying(BitsException.class,
+          e -> assertThat(e.hresult()).isEqualTo(0x80072F8F));
+    }
     // wrong password and a closed port
     try (WsmanSession bad = WsmanSession.builder(endpoint.uri()).basic("admin", "nope".toCharArray()).pinSha256(pin).build()) {
       assertThatThrownBy(() -> bad.compactServer().urlGroups()).isInstanceOfSatisfying(BitsException.class,

@@ -47,7 +47,7 @@ public final class TlsSupport {
         TrustManager[] tms = tmf.getTrustManagers();
         for (int i = 0; i < tms.length; i++) {
           if (tms[i] instanceof X509ExtendedTrustManager x) {
-            tms[i] = new LeafValidity(x);
+            tms[i] = new io.bits4j.internal.LeafValidity(x);
           }
         }
         this.trustManagers = tms;
@@ -104,62 +104,6 @@ public final class TlsSupport {
     } catch (GeneralSecurityException e) {
       throw TransferException.fatal(Hresult.E_INVALIDARG, ErrorContext.GENERAL_TRANSPORT,
           "unusable client certificate: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Checks that the server's certificate is within its validity period. PKIX does not check the
-   * dates of a trust anchor, so a trust store holding the server's own (self-signed) certificate
-   * would otherwise accept it expired or not yet valid; BITS checks the dates unless a job sets
-   * {@code BG_SSL_IGNORE_CERT_DATE_INVALID} (bits-spec §1.4), which this client does not offer.
-   */
-  private static final class LeafValidity extends X509ExtendedTrustManager {
-    private final X509ExtendedTrustManager delegate;
-
-    LeafValidity(X509ExtendedTrustManager delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      delegate.checkServerTrusted(chain, authType, socket);
-      chain[0].checkValidity();
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      delegate.checkServerTrusted(chain, authType, engine);
-      chain[0].checkValidity();
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      delegate.checkServerTrusted(chain, authType);
-      chain[0].checkValidity();
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      delegate.checkClientTrusted(chain, authType, socket);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      delegate.checkClientTrusted(chain, authType, engine);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      delegate.checkClientTrusted(chain, authType);
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return delegate.getAcceptedIssuers();
     }
   }
 
