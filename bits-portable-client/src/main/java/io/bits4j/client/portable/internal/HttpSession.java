@@ -300,6 +300,26 @@ final class HttpSession implements Closeable {
     return e;
   }
 
+  /**
+   * True for an alert the server sent about the certificate we presented (RFC 8446 §6.2: the
+   * server judges only the client's certificate; a problem with its own is found here, locally,
+   * with no alert received): one it does not trust, has expired, was revoked or it will not use;
+   * and {@code internal_error} when we presented one, which OpenSSL-based servers send for a
+   * certificate of a foreign CA.
+   */
+  private boolean refusedOurCertificate(String lowerMessage) {
+    if (!lowerMessage.contains("received fatal alert")) {
+      return false;
+    }
+    for (String alert : new String[] {"certificate_unknown", "unknown_ca", "certificate_expired",
+        "certificate_revoked", "unsupported_certificate", "access_denied"}) {
+      if (lowerMessage.contains(alert)) {
+        return true;
+      }
+    }
+    return lowerMessage.contains("internal_error") && job.certificate() != null;
+  }
+
   static boolean isRedirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   }
@@ -309,7 +329,7 @@ final class HttpSession implements Closeable {
     String msg = String.valueOf(e.getMessage());
     if (e instanceof SSLHandshakeException || e instanceof SSLException) {
       String lower = msg.toLowerCase(Locale.ROOT);
-      if (lower.contains("certificate_required") || lower.contains("bad_certificate")) {
+      if (lower.contains("certificate_required") || lower.contains("bad_certificate") || refusedOurCertificate(lower)) {
         return TransferException.fatal(Hresult.E_WINHTTP_CLIENT_AUTH_CERT_NEEDED, ErrorContext.GENERAL_TRANSPORT,
             "the server refused the client certificate (or needs one): " + msg, e);
       }
