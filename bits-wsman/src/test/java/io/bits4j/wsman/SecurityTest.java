@@ -56,6 +56,37 @@ class SecurityTest {
     }
   }
 
+  /**
+   * TLS 1.2 renegotiation, which the JDK's TLS (the endpoint's provider without netty-tcnative)
+   * accepts from clients, closes the connection: a client could make the endpoint repeat the
+   * handshake at will, or swap the certificate it authenticated with.
+   */
+  @Test
+  void renegotiationClosesTheConnection() throws Exception {
+    try (ManagementEndpoint ep = base(new TinyServer()).build()) {
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, TestPki.CA.toTrustManagerFactory().getTrustManagers(), null);
+      int port = ep.address().getPort();
+      try (java.net.Socket plain = new java.net.Socket("127.0.0.1", port)) {
+        plain.setSoTimeout(10_000);
+        javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) ctx.getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+        ssl.setEnabledProtocols(new String[] {"TLSv1.2"});
+        ssl.startHandshake();
+        byte[] request = HostileInputTest.http(new byte[0], null);
+        ssl.getOutputStream().write(request);
+        assertThat(ThrottlingTest.readResponse(ssl.getInputStream()).status()).isEqualTo(401);
+        ssl.getSession().invalidate(); // a full handshake, not a resumption
+        assertThatThrownBy(() -> {
+          ssl.startHandshake(); // a renegotiation
+          ssl.getOutputStream().write(request);
+          if (ssl.getInputStream().read() < 0) {
+            throw new java.io.EOFException("closed");
+          }
+        }).isInstanceOf(java.io.IOException.class);
+      }
+    }
+  }
+
   /** A TLS 1.2 handshake offering one cipher suite; the suite agreed. */
   private static String handshake(int port, String suite) throws Exception {
     javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");

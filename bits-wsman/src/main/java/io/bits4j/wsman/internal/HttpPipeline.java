@@ -138,7 +138,9 @@ public final class HttpPipeline extends ChannelInitializer<Channel> {
   @Override
   protected void initChannel(Channel ch) {
     if (ssl != null) {
-      ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+      SslHandler tls = ssl.newHandler(ch.alloc());
+      ch.pipeline().addLast("no-renegotiation", new RenegotiationGuard(tls)); // the JDK's TLS 1.2 would accept it
+      ch.pipeline().addLast("tls", tls);
     }
     ch.pipeline().addLast("cap", cap);
     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeoutMillis, TimeUnit.MILLISECONDS));
