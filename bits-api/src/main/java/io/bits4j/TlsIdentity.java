@@ -182,6 +182,32 @@ public final class TlsIdentity {
     return chain.get(0);
   }
 
+  /**
+   * What TLS clients will refuse in this identity's certificate now (empty when nothing): out of
+   * its validity period, an issuing CA's certificate used as a server's, an RSA key under 2048
+   * bits (RFC 9325, section 4.3). Servers accept such identities, as HTTP.SYS accepts such
+   * bindings, and log these; the {@code bits} command line prints them.
+   */
+  public List<String> weaknesses() {
+    X509Certificate c = chain.get(0);
+    List<String> out = new java.util.ArrayList<>();
+    java.util.Date now = new java.util.Date();
+    if (now.after(c.getNotAfter())) {
+      out.add("the certificate expired on " + c.getNotAfter().toInstant());
+    } else if (now.before(c.getNotBefore())) {
+      out.add("the certificate is not valid before " + c.getNotBefore().toInstant());
+    }
+    // a self-signed certificate is its own anchor (openssl req -x509 marks it CA:TRUE): clients that
+    // trust it accept it; an issuing CA's certificate is refused as a server's
+    if (c.getBasicConstraints() >= 0 && !c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+      out.add("the certificate is a CA's (basic constraints CA:TRUE), which clients refuse as a server's");
+    }
+    if (c.getPublicKey() instanceof java.security.interfaces.RSAPublicKey rsa && rsa.getModulus().bitLength() < 2048) {
+      out.add("the RSA key has " + rsa.getModulus().bitLength() + " bits; clients want at least 2048");
+    }
+    return List.copyOf(out);
+  }
+
   /** A copy of the leaf's SHA-1 thumbprint (20 bytes), as Windows names certificates. */
   public byte[] thumbprint() {
     return thumbprint.clone();

@@ -115,4 +115,30 @@ class TlsIdentityTest {
     assertThatThrownBy(() -> TlsIdentity.fromKeyStore(ks, "mixed", "pw".toCharArray()))
         .isInstanceOfSatisfying(BitsException.class, e -> assertThat(e.hresult()).isEqualTo(Hresult.E_INVALIDARG));
   }
+
+  /** What clients will refuse is reported; a sound certificate, or a self-signed one marked CA, has nothing. */
+  @Test
+  void weaknessesNameWhatClientsRefuse() throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    io.netty.pkitesting.X509Bundle ca = new io.netty.pkitesting.CertificateBuilder().subject("CN=ca")
+        .setIsCertificateAuthority(true).ecp256().buildSelfSigned();
+    io.netty.pkitesting.X509Bundle sound = new io.netty.pkitesting.CertificateBuilder().subject("CN=localhost")
+        .ecp256().buildIssuedBy(ca);
+    io.netty.pkitesting.X509Bundle expired = new io.netty.pkitesting.CertificateBuilder().subject("CN=old")
+        .notBefore(now.minus(java.time.Duration.ofDays(30))).notAfter(now.minus(java.time.Duration.ofDays(1)))
+        .ecp256().buildIssuedBy(ca);
+    io.netty.pkitesting.X509Bundle intermediate = new io.netty.pkitesting.CertificateBuilder().subject("CN=sub-ca")
+        .setIsCertificateAuthority(true).ecp256().buildIssuedBy(ca);
+    java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(1024);
+    io.netty.pkitesting.X509Bundle weakRsa = new io.netty.pkitesting.CertificateBuilder().subject("CN=weak")
+        .keyPair(rsa.generateKeyPair()).buildIssuedBy(ca);
+    java.util.function.Function<io.netty.pkitesting.X509Bundle, java.util.List<String>> of = b ->
+        TlsIdentity.of(b.getKeyPair().getPrivate(), b.getCertificatePathList()).weaknesses();
+    assertThat(of.apply(sound)).isEmpty();
+    assertThat(of.apply(ca)).as("self-signed: its own anchor").isEmpty();
+    assertThat(of.apply(expired)).singleElement().asString().contains("expired");
+    assertThat(of.apply(intermediate)).singleElement().asString().contains("CA");
+    assertThat(of.apply(weakRsa)).singleElement().asString().contains("1024 bits");
+  }
 }

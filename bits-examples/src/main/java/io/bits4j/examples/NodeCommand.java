@@ -146,6 +146,12 @@ final class NodeCommand implements Callable<Integer> {
       }
     }
     TlsIdentity identity = tlsCert != null && tlsKey != null ? TlsIdentity.fromPem(tlsCert, tlsKey) : null;
+    if (identity != null) {
+      for (String w : identity.weaknesses()) {
+        spec.commandLine().getErr().println("bits node: warning: " + tlsCert + ": " + w
+            + "; clients will refuse the TLS handshake");
+      }
+    }
     UserStore store = UsersCommand.existing(users);
     PortableBitsClient.Builder clientBuilder = null;
     if (client && stateDir != null) {

@@ -173,6 +173,10 @@ final class ServeCommand implements Callable<Integer> {
     try {
       if (tlsCert != null && tlsKey != null) {
         TlsIdentity id = TlsIdentity.fromPem(tlsCert, tlsKey);
+        for (String w : id.weaknesses()) {
+          spec.commandLine().getErr().println("bits serve: warning: " + tlsCert + ": " + w
+              + "; clients will refuse the TLS handshake");
+        }
         groups.stream().map(GroupArg::prefix).filter(UrlPrefix::isSecure).map(UrlPrefix::port).distinct()
             .forEach(port -> server.setSslCertificate(port, id));
       }

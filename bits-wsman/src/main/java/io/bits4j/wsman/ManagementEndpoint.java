@@ -124,6 +124,11 @@ public final class ManagementEndpoint implements AutoCloseable {
     }
     SslContext ssl = null;
     if (b.tls != null) {
+      for (String w : b.tls.weaknesses()) {
+        org.slf4j.LoggerFactory.getLogger(ManagementEndpoint.class).warn(
+            "TLS certificate {} of the management endpoint: {}; clients will refuse the handshake",
+            b.tls.thumbprintHex(), w);
+      }
       try {
         SslContextBuilder sb = SslContextBuilder.forServer(b.tls.privateKey(), b.tls.chain())
             .protocols("TLSv1.3", "TLSv1.2")

@@ -415,6 +415,10 @@ public final class ServerCore implements AutoCloseable {
       checkOpen();
       tls.put(port, t);
     }
+    for (String w : identity.weaknesses()) {
+      LOG.warn("TLS certificate {} bound to port {}: {}; clients will refuse the handshake", identity.thumbprintHex(),
+          port, w);
+    }
   }
 
   /** SetSslCertificate from the certificate store. */
