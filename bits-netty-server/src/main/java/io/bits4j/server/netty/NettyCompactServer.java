@@ -174,7 +174,8 @@ public final class NettyCompactServer implements CompactServer {
      * The certificate authorities client certificates must chain to; required before any group
      * enables {@link io.bits4j.AuthScheme#CLIENT_CERTIFICATE}. The chain and the dates are
      * checked at the handshake; revocation is not (no CRL or OCSP, unlike HTTP.SYS's default):
-     * remove a compromised certificate's user from the store, or stop trusting its authority.
+     * to shut a compromised certificate out, stop trusting its authority or deny its user in the
+     * URLs' access policies.
      */
     public Builder clientCertificateAuthorities(List<X509Certificate> authorities) {
       this.clientCas = List.copyOf(authorities);
