@@ -67,9 +67,9 @@ import org.jspecify.annotations.Nullable;
  * files. No HTTP is involved: URLs resolve to sources registered with {@link #serve(URI, Path)} or
  * hosted by the {@link FakeCompactServer} given to the builder (whose group authentication and
  * URL {@link AccessPolicy} are then checked as {@code NettyCompactServer} checks them: no
- * matching credentials for a group with authentication → HTTP 401 — passwords and groups checked
- * when the server has {@linkplain FakeCompactServer#users users} —, denied by the policy → 403, also
- * for an anonymous client of a group without authentication). A URL nothing resolves is HTTP 404
+ * matching credentials for a group with authentication → HTTP 401, denied by the policy → 403, also
+ * for an anonymous client of a group without authentication; passwords and groups are checked when
+ * the server has {@linkplain FakeCompactServer#users users}). A URL nothing resolves is HTTP 404
  * where something listens (a served URL or a group at its scheme, host and port) and, elsewhere, a
  * refused connection: the transient {@code BG_E_CONNECT_FAILURE} (GENERAL_TRANSPORT), retried; a
  * file of an https group whose port has no {@linkplain FakeCompactServer#setSslCertificate

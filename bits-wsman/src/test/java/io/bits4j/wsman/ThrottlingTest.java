@@ -81,6 +81,15 @@ class ThrottlingTest {
     }
   }
 
+  /** True if an administrator's request from {@code from} is answered 200 (false if refused). */
+  static boolean served(ManagementEndpoint ep, String from) {
+    try {
+      return post(ep, from, GOOD).status() == 200;
+    } catch (IOException refused) {
+      return false;
+    }
+  }
+
   static Socket connect(ManagementEndpoint ep, String from) throws IOException {
     Socket s = new Socket();
     s.bind(new InetSocketAddress(from, 0));
@@ -275,21 +284,9 @@ class ThrottlingTest {
       }
       assertThat(eventually(() -> ep.openConnections() == 4)).isTrue();
       // at the total cap: another address gets in once the trickling requests are old enough
-      assertThat(eventually(() -> {
-        try {
-          return post(ep, OTHER, GOOD).status() == 200;
-        } catch (IOException refused) {
-          return false;
-        }
-      })).as("served at the total cap").isTrue();
+      assertThat(eventually(() -> served(ep, OTHER))).as("served at the total cap").isTrue();
       // at its own address's cap: a client behind the attacker's address gets in too
-      assertThat(eventually(() -> {
-        try {
-          return post(ep, third, GOOD).status() == 200;
-        } catch (IOException refused) {
-          return false;
-        }
-      })).as("served at its address's cap").isTrue();
+      assertThat(eventually(() -> served(ep, third))).as("served at its address's cap").isTrue();
       // one trickling connection gave way for each newcomer; the newcomers closed after their answer
       assertThat(eventually(() -> ep.openConnections() == 2)).as("open: " + ep.openConnections()).isTrue();
     } finally {
@@ -311,13 +308,7 @@ class ThrottlingTest {
       assertThat(eventually(() -> ep.openConnections() == 2)).isTrue();
       // a third connection from the address: served, and a is the one closed for it (bounded
       // polling: the client can read the answer before the server has finished its bookkeeping)
-      assertThat(eventually(() -> {
-        try {
-          return post(ep, ATTACKER, GOOD).status() == 200;
-        } catch (IOException e) {
-          return false;
-        }
-      })).isTrue();
+      assertThat(eventually(() -> served(ep, ATTACKER))).isTrue();
       assertThat(a.getInputStream().read()).isEqualTo(-1);
       b.setSoTimeout(15_000);
       b.getOutputStream().write(HostileInputTest.http(ENUMERATE, GOOD, "Connection: close"));
