@@ -11,5 +11,5 @@ module io.bits4j {
 
   exports io.bits4j;
   // shared by the implementation modules, not an API
-  exports io.bits4j.internal to io.bits4j.client.portable, io.bits4j.wsman;
+  exports io.bits4j.internal to io.bits4j.client.portable, io.bits4j.server.netty, io.bits4j.wsman;
 }

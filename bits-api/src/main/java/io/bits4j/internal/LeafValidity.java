@@ -16,6 +16,16 @@ import javax.net.ssl.X509ExtendedTrustManager;
 public final class LeafValidity extends X509ExtendedTrustManager {
   private final X509ExtendedTrustManager delegate;
 
+  /** The trust managers with every X.509 one wrapped (the array is changed and returned). */
+  public static javax.net.ssl.TrustManager[] wrap(javax.net.ssl.TrustManager[] managers) {
+    for (int i = 0; i < managers.length; i++) {
+      if (managers[i] instanceof X509ExtendedTrustManager x) {
+        managers[i] = new LeafValidity(x);
+      }
+    }
+    return managers;
+  }
+
   /** Wraps {@code delegate}, which decides trust. */
   public LeafValidity(X509ExtendedTrustManager delegate) {
     this.delegate = delegate;

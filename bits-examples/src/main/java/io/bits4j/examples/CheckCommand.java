@@ -372,13 +372,8 @@ final class CheckCommand implements Callable<Integer> {
       if (trust != null) {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ClientOptions.trustStore(TlsIdentity.readCertificates(trust)));
-        trusted = tmf.getTrustManagers();
-        for (int t = 0; t < trusted.length; t++) {
-          if (trusted[t] instanceof javax.net.ssl.X509ExtendedTrustManager x) {
-            // as the portable client that 'get' uses: a trusted leaf's dates count too
-            trusted[t] = new io.bits4j.internal.LeafValidity(x);
-          }
-        }
+        // as the portable client that 'get' uses: a trusted leaf's dates count too
+        trusted = io.bits4j.internal.LeafValidity.wrap(tmf.getTrustManagers());
       }
       KeyManager[] keys = null;
       if (p12 != null) {

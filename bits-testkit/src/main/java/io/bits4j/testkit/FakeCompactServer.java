@@ -243,7 +243,7 @@ public final class FakeCompactServer implements CompactServer {
     if (path == null || host == null || !path.startsWith("/")) {
       return Optional.empty();
     }
-    int port = url.getPort() >= 0 ? url.getPort() : (scheme.equals("https") ? 443 : 80);
+    int port = portOf(url);
     int slash = path.indexOf('/', 1);
     if (slash < 0) {
       return Optional.empty();

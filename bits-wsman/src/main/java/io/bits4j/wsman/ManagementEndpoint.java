@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -95,16 +94,6 @@ import org.jspecify.annotations.Nullable;
  * idempotent and does not close the exposed server or client.
  */
 public final class ManagementEndpoint implements AutoCloseable {
-  /**
-   * The cipher suites offered (RFC 9325, sections 4.1 and 4.2), as the compact server's: TLS 1.3's,
-   * and for TLS 1.2 only ECDHE with AEAD ciphers — no static RSA, no CBC with SHA-1.
-   */
-  private static final List<String> CIPHER_SUITES = List.of(
-      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-
   private final EventLoopGroup group;
   private final Channel channel;
   private final ThreadPoolExecutor workers;
@@ -132,7 +121,8 @@ public final class ManagementEndpoint implements AutoCloseable {
       try {
         SslContextBuilder sb = SslContextBuilder.forServer(b.tls.privateKey(), b.tls.chain())
             .protocols("TLSv1.3", "TLSv1.2")
-            .ciphers(CIPHER_SUITES, io.netty.handler.ssl.SupportedCipherSuiteFilter.INSTANCE);
+            .ciphers(io.bits4j.internal.TlsPolicy.CIPHER_SUITES,
+                io.netty.handler.ssl.SupportedCipherSuiteFilter.INSTANCE);
         if (!b.certificateUsers.isEmpty()) {
           // any certificate may complete the handshake; only the pinned, mapped ones authenticate
           sb.clientAuth(ClientAuth.OPTIONAL).trustManager(InsecureTrustManagerFactory.INSTANCE);

@@ -431,12 +431,7 @@ public final class WsmanSession implements AutoCloseable {
           }
           TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
           tmf.init(ks);
-          tms = tmf.getTrustManagers();
-          for (int t = 0; t < tms.length; t++) {
-            if (tms[t] instanceof javax.net.ssl.X509ExtendedTrustManager x) {
-              tms[t] = new io.bits4j.internal.LeafValidity(x); // a trusted leaf's dates count too
-            }
-          }
+          tms = io.bits4j.internal.LeafValidity.wrap(tmf.getTrustManagers()); // a trusted leaf's dates count too
         } else {
           TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
           tmf.init((KeyStore) null);

@@ -55,24 +55,13 @@ final class TlsContexts {
     return c;
   }
 
-  /**
-   * The cipher suites offered (RFC 9325, sections 4.1 and 4.2): TLS 1.3's, and for TLS 1.2 only
-   * ECDHE key exchange (forward secrecy) with AEAD ciphers — no static RSA, no CBC with SHA-1.
-   * What a provider lacks is left out.
-   */
-  static final List<String> CIPHER_SUITES = List.of(
-      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-
   private SslContext build(boolean requireClientCertificate) {
     try {
       SslContextBuilder b = SslContextBuilder
           .forServer(identity.privateKey(), identity.chain().toArray(new X509Certificate[0]))
           .sslProvider(openSsl ? SslProvider.OPENSSL : SslProvider.JDK)
           .protocols("TLSv1.3", "TLSv1.2")
-          .ciphers(CIPHER_SUITES, io.netty.handler.ssl.SupportedCipherSuiteFilter.INSTANCE);
+          .ciphers(io.bits4j.internal.TlsPolicy.CIPHER_SUITES, io.netty.handler.ssl.SupportedCipherSuiteFilter.INSTANCE);
       if (requireClientCertificate) {
         b.clientAuth(ClientAuth.REQUIRE).trustManager(clientCas.toArray(new X509Certificate[0]));
       }

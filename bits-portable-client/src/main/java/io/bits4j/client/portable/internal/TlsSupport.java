@@ -8,18 +8,15 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509KeyManager;
 import org.jspecify.annotations.Nullable;
 
@@ -44,13 +41,7 @@ public final class TlsSupport {
       try {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trustStore);
-        TrustManager[] tms = tmf.getTrustManagers();
-        for (int i = 0; i < tms.length; i++) {
-          if (tms[i] instanceof X509ExtendedTrustManager x) {
-            tms[i] = new io.bits4j.internal.LeafValidity(x);
-          }
-        }
-        this.trustManagers = tms;
+        this.trustManagers = io.bits4j.internal.LeafValidity.wrap(tmf.getTrustManagers());
       } catch (GeneralSecurityException e) {
         throw new IllegalArgumentException("unusable trust store: " + e.getMessage(), e);
       }
