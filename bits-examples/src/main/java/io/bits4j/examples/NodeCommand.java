@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -101,18 +100,7 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Node node = start(spec.commandLine().getOut());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.close();
-      stopped.countDown();
-    }, "bits-node-shutdown"));
-    try {
-      stopped.await();
-    } finally {
-      node.close();
-    }
-    return 0;
+    return UntilShutdown.run("node", () -> start(spec.commandLine().getOut()));
   }
 
   /** Starts the node and prints its endpoint URL and certificate fingerprint; the caller closes it. */

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -107,19 +106,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    CountDownLatch stopped = new CountDownLatch(1);
-    CompactServer server = start(spec.commandLine().getOut());
-    // Ctrl-C: the hook closes the server (idempotent) before the JVM goes, then releases main.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "bits-serve-shutdown"));
-    try {
-      stopped.await();
-    } finally {
-      server.close();
-    }
-    return 0;
+    // Ctrl-C: the hook closes the server (idempotent) before the JVM goes, then releases main
+    return UntilShutdown.run("serve", () -> start(spec.commandLine().getOut()));
   }
 
   /** Builds the server, hosts the files and prints their URLs; the caller closes the server. */
